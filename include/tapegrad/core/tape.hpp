@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the tapegrad developers
+#pragma once
+
+/// \file
+/// Tape<T>: the Wengert list that reverse mode records and replays.
+///
+/// Layout (see docs/design.md for the picture). Statement i produces variable i, so no
+/// output index is stored. Per statement one byte, its arity k; per argument a 32-bit
+/// index and the partial derivative d(statement)/d(argument) computed on the forward
+/// pass. A unary statement costs 1 + 4 + 8 = 13 bytes for double, a binary one 25.
+///
+///     arity    [ 0 | 0 | 0 | 2 | 1 | ... ]        one byte per statement
+///     index    [ 1, 2 | 3 | ... ]                   one entry per argument
+///     partial  [ x2, x1 | cos(x3) | ... ]           one entry per argument
+///     adjoint  [ dL/dv0 dL/dv1 ... ]                filled by backward()
+///
+/// backward(y) zeroes the adjoints, sets dL/dy = 1 and runs ONE loop from y down to 1:
+/// adjoint[index[j]] += partial[j] * adjoint[i]. Slot 0 is a sink: constants that take
+/// part in an expression point there, so no branch is needed to skip them.
+///
+/// Custom statements (matrix operations, user primitives) own a block of consecutive
+/// slots for their outputs and run their own backward functor when the sweep reaches
+/// the top of the block; they live in an arena and are destroyed on rewind/clear.
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "tapegrad/core/arena.hpp"
+#include "tapegrad/core/config.hpp"
+#include "tapegrad/core/errors.hpp"
+#include "tapegrad/core/expression.hpp"
+#include "tapegrad/core/ownership.hpp"
+
+namespace tapegrad {
+
+namespace detail {
+/// The arity byte of a statement. An enum rather than a char type, so that storing it
+/// does not force the compiler to reload every other tape field (char may alias all).
+enum class Arity : std::uint8_t {};
+/// Arity codes above kFoldLimit mark the slots of a custom statement's output block.
+inline constexpr Arity kCustomInner{254};
+inline constexpr Arity kCustomTop{255};
+}  // namespace detail
+
+/// Records operations on Var<T> and computes adjoints by one reverse sweep.
+/// Not copyable or movable: Vars and the thread's active-tape pointer refer to it.
+template <class T>
+class Tape : public detail::TapeOwnership<T> {
+  using Base = detail::TapeOwnership<T>;
+
+ public:
+  using value_type = T;
+
+  /// A position to rewind to (see mark() and rewind()).
+  struct Mark {
+    std::size_t slots = 0, args = 0, customs = 0;
+    detail::Arena::Mark arena;
+    Generation stamp = 0;  // generation of the slot below the mark (see ownership.hpp)
+  };
+
+  /// Creates an empty tape; by default it becomes this thread's active tape.
+  explicit Tape(Activation activation = Activation::now) : Base(activation) {
+    arity_.grow(1024, 0);
+    arity_.data()[0] = detail::Arity(0);  // slot 0: the constant sink
+  }
+  ~Tape() { destroy_customs(0); }
+  Tape(const Tape&) = delete;
+  Tape& operator=(const Tape&) = delete;
+
+  /// Records an independent variable with value x (a statement with no arguments).
+  Var<T> variable(const T& x) {
+#if TAPEGRAD_CHECKS
+    this->check_thread("variable");
+#endif
+    if (TAPEGRAD_UNLIKELY(size_ >= arity_.capacity())) grow(1, 0);
+    arity_.data()[size_] = detail::Arity(0);
+    return Var<T>(x, static_cast<Index>(size_++), this->generation());
+  }
+
+  /// Records n independent variables with values[0..n) in consecutive slots and writes
+  /// them to out[0..n). The slots form one block that backward() steps over at once.
+  void variables(const T* values, std::size_t n, Var<T>* out) {
+#if TAPEGRAD_CHECKS
+    this->check_thread("variables");
+#endif
+    if (n == 0) return;
+    if (n == 1) {
+      out[0] = variable(values[0]);
+      return;
+    }
+    const Index first = record_custom(n, [](T*, Index) {});  // inputs have no backward
+    const Generation g = this->generation();
+    for (std::size_t i = 0; i < n; ++i) out[i] = Var<T>(values[i], static_cast<Index>(first + i), g);
+  }
+
+  /// Records the expression e as one statement and returns its slot; returns 0 and
+  /// records nothing when every leaf of e is a constant. Used by Var.
+  template <class E>
+  TAPEGRAD_INLINE Index record(const E& e) {
+    constexpr std::size_t k = E::leaves;
+    static_assert(k <= detail::kFoldLimit, "expression too large for one statement");
+    if (TAPEGRAD_UNLIKELY(size_ >= arity_.capacity() || args_ + k > arg_partial_.capacity()))
+      grow(1, k);
+    Sink sink{arg_index_.data() + args_, arg_partial_.data() + args_, this, 0};
+    e.propagate(sink, T(1));
+    if (TAPEGRAD_UNLIKELY(sink.any_variable == 0)) return 0;  // only constants: result is constant
+    arity_.data()[size_] = detail::Arity(k);
+    args_ += k;
+    return static_cast<Index>(size_++);
+  }
+
+  /// Records a custom statement with `outputs` result slots; returns the first slot.
+  /// During backward, op(adjoint, first) must read the adjoints of its outputs
+  /// adjoint[first .. first+outputs) and add into the adjoints of its inputs.
+  template <class Op>
+  Index record_custom(std::size_t outputs, Op&& op) {
+    using Stored = std::decay_t<Op>;
+    if (outputs == 0) detail::throw_invalid_argument("record_custom: a statement needs >= 1 output");
+    if (TAPEGRAD_UNLIKELY(size_ + outputs > arity_.capacity())) grow(outputs, 0);
+    custom_.reserve(custom_.size() + 1);  // may throw: nothing changed yet
+    void* memory = arena_.allocate(sizeof(Stored), alignof(Stored));
+    Stored* stored = ::new (memory) Stored(std::forward<Op>(op));
+    const auto first = static_cast<Index>(size_);
+    std::fill_n(arity_.data() + size_, outputs - 1, detail::kCustomInner);
+    arity_.data()[size_ + outputs - 1] = detail::kCustomTop;
+    size_ += outputs;
+    custom_.push_back(Custom{stored, &run_custom<Stored>, destroyer<Stored>(), first,
+                             static_cast<Index>(outputs)});
+    return first;
+  }
+
+  /// The Var for output `slot` of a custom statement, carrying `value`. Throws
+  /// std::invalid_argument if the slot is not an output of a custom statement.
+  Var<T> output_var(Index slot, const T& value) const {
+    if (slot >= size_ || (arity_.data()[slot] != detail::kCustomInner && arity_.data()[slot] != detail::kCustomTop))
+      detail::throw_invalid_argument("output_var: slot " + std::to_string(slot) +
+                                     " is not an output of a custom statement");
+    return Var<T>(value, slot, this->generation_of(slot));
+  }
+
+  /// Computes d y / d v for every v recorded before y: zeroes all adjoints, seeds
+  /// dy/dy = 1 and sweeps once. Calling it again gives the same gradients (it never
+  /// accumulates across calls; see docs/design.md).
+  void backward(const Var<T>& y) {
+    this->check_thread("backward");
+    this->check_owned(y, "backward");
+    prepare_adjoints();
+    if (y.index() != 0) {
+      adjoint_.data()[y.index()] = T(1);
+      sweep(block_top(y.index()));
+    }
+  }
+
+  /// d y / d v after backward(y); 0 for constants and for v recorded after the sweep.
+  /// Throws TapeError if v is not on this tape.
+  T grad(const Var<T>& v) const {
+    this->check_owned(v, "grad");
+    return adjoint_at(v.index());
+  }
+
+  /// The adjoint in slot i (0 if the last sweep did not reach it). Unchecked.
+  T adjoint_at(Index i) const noexcept {
+    return (i != 0 && i < swept_) ? adjoint_.data()[i] : T(0);
+  }
+
+  /// Sets every adjoint to zero.
+  void zero_grad() noexcept { std::fill(adjoint_.data(), adjoint_.data() + swept_, T(0)); }
+
+  /// The current position, to rewind to later.
+  Mark mark() const { return Mark{size_, args_, custom_.size(), arena_.mark(), this->mark_stamp(size_)}; }
+
+  /// Forgets every statement recorded after m; Vars recorded before m stay valid, later
+  /// ones become invalid (and are detected). Memory is kept for reuse.
+  void rewind(const Mark& m) {
+    this->check_thread("rewind");
+    if (!this->mark_alive(m.stamp, m.slots, size_) || m.args > args_ || m.customs > custom_.size())
+      detail::throw_tape_error("rewind: the mark is not from this tape, or the tape was cleared "
+                               "or rewound past it");
+    if (m.slots == size_) return;
+    destroy_customs(m.customs);
+    size_ = m.slots;
+    args_ = m.args;
+    arena_.rewind(m.arena);
+    swept_ = std::min(swept_, size_);
+    this->start_era(static_cast<Index>(size_));
+  }
+
+  /// Forgets every statement; every Var recorded so far becomes invalid. Keeps memory.
+  void clear() {
+    this->check_thread("clear");
+    destroy_customs(0);
+    size_ = 1;
+    args_ = 0;
+    swept_ = 0;
+    arena_.rewind({});
+    this->reset_eras();
+  }
+
+  /// Number of recorded statements (independent variables included).
+  std::size_t size() const noexcept { return size_ - 1; }
+  /// Number of recorded arguments over all statements.
+  std::size_t argument_count() const noexcept { return args_; }
+  /// Number of custom statements recorded.
+  std::size_t custom_count() const noexcept { return custom_.size(); }
+  /// Bytes the recorded statements occupy (arity, indices, partials; no adjoints).
+  std::size_t recorded_bytes() const noexcept {
+    return size_ + args_ * (sizeof(Index) + sizeof(T));
+  }
+  /// Bytes of memory held by the tape, adjoints and arena included.
+  std::size_t memory_bytes() const noexcept {
+    return arity_.capacity() + arg_index_.capacity() * sizeof(Index) +
+           (arg_partial_.capacity() + adjoint_.capacity()) * sizeof(T) +
+           arena_.capacity_bytes() + custom_.capacity() * sizeof(Custom) + this->era_bytes();
+  }
+
+  /// Arena memory for data that custom statements keep until rewind (e.g. matrix values).
+  detail::Arena& arena() noexcept { return arena_; }
+  /// Raw view of the adjoints (valid after backward; size() + 1 slots). For extensions.
+  const T* adjoints() const noexcept { return adjoint_.data(); }
+  /// Arity byte of slot i (0 = independent variable). For tape walkers such as io/dot.hpp.
+  unsigned arity_at(Index i) const noexcept { return static_cast<unsigned>(arity_.data()[i]); }
+  /// Argument indices and partials of all statements, in recording order.
+  const Index* argument_indices() const noexcept { return arg_index_.data(); }
+  /// See argument_indices().
+  const T* argument_partials() const noexcept { return arg_partial_.data(); }
+
+ private:
+  /// Writes the arguments of one statement straight into the tape arrays.
+  struct Sink {
+    Index* index;
+    T* partial;
+    const Tape* tape;
+    Index any_variable;  // OR of the argument slots: 0 iff every argument is a constant
+    TAPEGRAD_INLINE void push(const Var<T>& v, const T& weight) {
+#if TAPEGRAD_CHECKS
+      tape->check_owned(v, "an operation");
+#endif
+      any_variable |= v.index();
+      *index++ = v.index();
+      *partial++ = weight;
+    }
+  };
+
+  struct Custom {
+    void* object;
+    void (*backward)(void*, T*, Index);
+    void (*destroy)(void*);
+    Index first;
+    Index count;
+  };
+  template <class Op>
+  static void run_custom(void* op, T* adjoint, Index first) {
+    (*static_cast<Op*>(op))(adjoint, first);
+  }
+  template <class Op>
+  static constexpr void (*destroyer())(void*) {
+    if constexpr (std::is_trivially_destructible_v<Op>) {
+      return nullptr;
+    } else {
+      return [](void* op) { static_cast<Op*>(op)->~Op(); };
+    }
+  }
+
+  TAPEGRAD_NOINLINE void grow(std::size_t slots, std::size_t args) {
+    if (size_ + slots > std::numeric_limits<Index>::max())
+      throw std::length_error("tapegrad: tape exceeds 2^32 - 1 statements");
+    arity_.grow(size_ + slots, size_);
+    arg_index_.grow(args_ + args, args_);
+    arg_partial_.grow(args_ + args, args_);
+  }
+
+  void prepare_adjoints() {
+    adjoint_.grow(size_, 0);
+    std::fill(adjoint_.data(), adjoint_.data() + size_, T(0));
+    swept_ = size_;
+  }
+
+  /// A seed inside a custom block must start the sweep at the block's top slot.
+  std::size_t block_top(std::size_t i) const noexcept {
+    while (arity_.data()[i] == detail::kCustomInner) ++i;
+    return i;
+  }
+
+  /// The reverse sweep: one loop over the statements from `top` down to slot 1.
+  void sweep(std::size_t top) {
+    const detail::Arity* const arity = arity_.data();
+    const Index* const index = arg_index_.data();
+    const T* const partial = arg_partial_.data();
+    T* const adjoint = adjoint_.data();
+    std::size_t p = args_, c = custom_.size();
+    for (std::size_t i = size_ - 1; i > top; --i) {  // skip what was recorded after y
+      if (arity[i] == detail::kCustomTop) i = custom_[--c].first;
+      else p -= static_cast<unsigned>(arity[i]);
+    }
+    for (std::size_t i = top; i > 0; --i) {
+      const unsigned k = static_cast<unsigned>(arity[i]);
+      const T a = adjoint[i];
+      switch (k) {  // the common arities get straight-line code
+        case 0:
+          break;
+        case 1:
+          p -= 1;
+          adjoint[index[p]] += partial[p] * a;
+          break;
+        case 2:
+          p -= 2;
+          adjoint[index[p]] += partial[p] * a;
+          adjoint[index[p + 1]] += partial[p + 1] * a;
+          break;
+        default:
+          if (TAPEGRAD_LIKELY(k <= detail::kFoldLimit)) {
+            p -= k;
+            for (unsigned j = 0; j < k; ++j) adjoint[index[p + j]] += partial[p + j] * a;
+          } else {
+            const Custom& s = custom_[--c];
+            s.backward(s.object, adjoint, s.first);
+            i = s.first;
+          }
+      }
+    }
+  }
+
+  void destroy_customs(std::size_t keep) noexcept {
+    while (custom_.size() > keep) {
+      if (custom_.back().destroy) custom_.back().destroy(custom_.back().object);
+      custom_.pop_back();
+    }
+  }
+
+  detail::GrowBuffer<detail::Arity> arity_;
+  detail::GrowBuffer<Index> arg_index_;
+  detail::GrowBuffer<T> arg_partial_;
+  detail::GrowBuffer<T> adjoint_;
+  std::size_t size_ = 1;   // slots in use; slot 0 is the constant sink
+  std::size_t args_ = 0;   // arguments in use
+  std::size_t swept_ = 0;  // slots whose adjoints the last backward computed
+  std::vector<Custom> custom_;
+  detail::Arena arena_;
+};
+
+}  // namespace tapegrad
+
+#include "tapegrad/core/var.hpp"

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the tapegrad developers
+#pragma once
+
+/// \file
+/// The umbrella header: everything tapegrad offers.
+
+#include "tapegrad/version.hpp"
+
+#include "tapegrad/core/functional.hpp"
+#include "tapegrad/core/math.hpp"
+#include "tapegrad/core/tape.hpp"
+#include "tapegrad/core/var.hpp"
+
+#include "tapegrad/eigen/mixed_products.hpp"
+#include "tapegrad/eigen/num_traits.hpp"
+#include "tapegrad/eigen/values.hpp"
+
+#include "tapegrad/check/gradcheck.hpp"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds and runs the three consumer projects against this checkout:
+#   find_package of a copy installed with `cmake --install`, add_subdirectory, FetchContent.
+# Usage: tests/consumers/run.sh <scratch-dir>
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+scratch=${1:?usage: run.sh <scratch-dir>}
+rm -rf "$scratch" && mkdir -p "$scratch"
+
+cmake -S "$root" -B "$scratch/lib" -DTAPEGRAD_BUILD_TESTS=OFF -DTAPEGRAD_BUILD_EXAMPLES=OFF \
+  -DTAPEGRAD_BUILD_BENCHMARKS=OFF -DCMAKE_INSTALL_PREFIX="$scratch/prefix" >/dev/null
+cmake --install "$scratch/lib" >/dev/null
+cmake -S "$here/find_package" -B "$scratch/find_package" -DCMAKE_PREFIX_PATH="$scratch/prefix" >/dev/null
+cmake --build "$scratch/find_package" >/dev/null
+"$scratch/find_package/consumer"
+
+cmake -S "$here/add_subdirectory" -B "$scratch/add_subdirectory" >/dev/null
+cmake --build "$scratch/add_subdirectory" >/dev/null
+"$scratch/add_subdirectory/consumer"
+
+if git -C "$root" rev-parse HEAD >/dev/null 2>&1; then
+  cmake -S "$here/fetch_content" -B "$scratch/fetch_content" -DTAPEGRAD_REPOSITORY="$root" >/dev/null
+  cmake --build "$scratch/fetch_content" >/dev/null
+  "$scratch/fetch_content/consumer"
+else
+  echo "fetch_content: skipped (not a git checkout)"
+fi
+echo "consumers: all passed"

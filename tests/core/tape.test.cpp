@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the tapegrad developers
+// The tape: recording, the backward sweep, rewinding, custom statements, memory.
+
+#include "test_support.hpp"
+
+using tapegrad::Tape;
+using tapegrad::Var;
+
+TEMPLATE_TEST_CASE("backward computes the gradient of a simple expression", "[tape]", float, double,
+                   long double) {
+  Tape<TestType> tape;
+  const Var<TestType> x = tape.variable(TestType(3)), y = tape.variable(TestType(4));
+  const Var<TestType> J = x * x + y * y;
+  tape.backward(J);
+  CHECK_CLOSE(J.value(), 25, test::exact_tol<TestType>());
+  CHECK_CLOSE(x.grad(), 6, test::exact_tol<TestType>());
+  CHECK_CLOSE(y.grad(), 8, test::exact_tol<TestType>());
+  CHECK_CLOSE(J.grad(), 1, test::exact_tol<TestType>());
+}
+
+TEST_CASE("calling backward twice gives the same gradients, never their sum", "[tape]") {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(2.0);
+  const Var<double> y = x * x * x;  // dy/dx = 3 x^2 = 12
+  tape.backward(y);
+  CHECK(x.grad() == 12.0);
+  tape.backward(y);
+  CHECK(x.grad() == 12.0);
+  // A different output on the same tape: its own gradient only.
+  const Var<double> z = 5.0 * x;
+  tape.backward(z);
+  CHECK(x.grad() == 5.0);
+}
+
+TEST_CASE("zero_grad clears the adjoints", "[tape]") {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(2.0);
+  tape.backward(x * x);
+  REQUIRE(x.grad() == 4.0);
+  tape.zero_grad();
+  CHECK(x.grad() == 0.0);
+}
+
+TEST_CASE("a Var recorded after the last backward has gradient 0", "[tape]") {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(2.0);
+  tape.backward(x * 3.0);
+  const Var<double> later = x * x;
+  CHECK(later.grad() == 0.0);
+  CHECK(x.grad() == 3.0);
+}
+
+TEST_CASE("constants are never recorded", "[tape]") {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(1.5);
+  CHECK(tape.size() == 1);
+  const Var<double> c = 2.0;
+  CHECK(c.is_constant());
+  const Var<double> cc = c * c + 1.0;  // constants only: folded, no statement
+  CHECK(cc.is_constant());
+  CHECK(cc.value() == 5.0);
+  CHECK(tape.size() == 1);
+  const Var<double> y = x * 2.0 + 1.0;  // one statement with one argument
+  CHECK(tape.size() == 2);
+  CHECK(tape.argument_count() == 1);
+  tape.backward(y);
+  CHECK(x.grad() == 2.0);
+  CHECK(cc.grad() == 0.0);
+}
+
+TEST_CASE("one expression becomes one statement; its partials multiply along paths", "[tape]") {
+  Tape<double> tape;
+  const Var<double> a = tape.variable(0.3), b = tape.variable(-1.2), c = tape.variable(2.0);
+  const Var<double> y = a * b + sin(c) * a / b;
+  CHECK(tape.size() == 4);
+  CHECK(tape.argument_count() == 5);  // leaves a, b, c, a, b
+  tape.backward(y);
+  CHECK_CLOSE(a.grad(), -1.2 + std::sin(2.0) / -1.2, 1e-14);
+  CHECK_CLOSE(b.grad(), 0.3 - std::sin(2.0) * 0.3 / (1.2 * 1.2), 1e-14);
+  CHECK_CLOSE(c.grad(), std::cos(2.0) * 0.3 / -1.2, 1e-14);
+}
+
+TEST_CASE("expressions larger than one statement can hold are split exactly", "[tape]") {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(0.5);
+  // 2^7 = 128 leaves in one expression tree: more than kFoldLimit = 64.
+  auto e1 = x * x;
+  auto e2 = e1 * e1;
+  auto e3 = e2 * e2;
+  auto e4 = e3 * e3;
+  auto e5 = e4 * e4;
+  auto e6 = e5 * e5;
+  const Var<double> y = e6 * e6;  // x^128
+  CHECK(tape.argument_count() <= 2 * tapegrad::detail::kFoldLimit + 4);
+  tape.backward(y);
+  CHECK_CLOSE(y.value(), std::pow(0.5, 128), 1e-13);
+  CHECK_CLOSE(x.grad(), 128 * std::pow(0.5, 127), 1e-13);
+}
+
+TEST_CASE("fan-out: one variable used in many places", "[tape]") {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(0.7);
+  Var<double> sum = 0.0;
+  for (int k = 1; k <= 50; ++k) sum += static_cast<double>(k) * x + x * x;
+  tape.backward(sum);
+  // d/dx sum_k (k x + x^2) = sum_k k + 50 * 2x = 1275 + 70
+  CHECK_CLOSE(x.grad(), 1275.0 + 70.0, 1e-13);
+}
+
+TEST_CASE("recorded bytes: 13 per unary and 25 per binary statement for double", "[tape][memory]") {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(1.0), y = tape.variable(2.0);
+  const std::size_t before = tape.recorded_bytes();
+  const Var<double> u = sin(x);
+  CHECK(tape.recorded_bytes() - before == 1 + sizeof(tapegrad::Index) + sizeof(double));
+  const std::size_t mid = tape.recorded_bytes();
+  const Var<double> b = u * y;
+  CHECK(tape.recorded_bytes() - mid == 1 + 2 * (sizeof(tapegrad::Index) + sizeof(double)));
+  CHECK(tape.memory_bytes() >= tape.recorded_bytes());
+  (void)b;
+}
+
+TEST_CASE("mark and rewind forget what was recorded after the mark", "[tape]") {
+  Tape<double> tape;
+  const Var<double> w = tape.variable(3.0);
+  const auto mark = tape.mark();
+  for (int step = 0; step < 3; ++step) {
+    const Var<double> loss = w * w * static_cast<double>(step + 1);
+    tape.backward(loss);
+    CHECK(w.grad() == 6.0 * (step + 1));
+    tape.rewind(mark);
+    CHECK(tape.size() == 1);
+    CHECK(w.grad() == 6.0 * (step + 1));  // adjoints of surviving Vars are kept
+  }
+  const std::size_t memory = tape.memory_bytes();
+  for (int step = 0; step < 100; ++step) {
+    const Var<double> loss = w * w;
+    tape.backward(loss);
+    tape.rewind(mark);
+  }
+  CHECK(tape.memory_bytes() == memory);
+}
+
+TEST_CASE("clear forgets everything but keeps the memory", "[tape]") {
+  Tape<double> tape;
+  Var<double> x = tape.variable(1.0);
+  for (int k = 0; k < 1000; ++k) x = x * 1.001;
+  const std::size_t memory = tape.memory_bytes();
+  tape.clear();
+  CHECK(tape.size() == 0);
+  CHECK(tape.memory_bytes() == memory);
+}
+
+namespace {
+int live_functors = 0;
+struct CountedScale {  // y_i = 3 x for each output i, with its own backward
+  tapegrad::Index input;
+  CountedScale(tapegrad::Index in) : input(in) { ++live_functors; }
+  CountedScale(const CountedScale& other) : input(other.input) { ++live_functors; }
+  ~CountedScale() { --live_functors; }
+  void operator()(double* adjoint, tapegrad::Index first) const {
+    for (tapegrad::Index i = 0; i < 2; ++i) adjoint[input] += 3.0 * adjoint[first + i];
+  }
+};
+}  // namespace
+
+TEST_CASE("custom statements run their own backward and are destroyed", "[tape][custom]") {
+  {
+    Tape<double> tape;
+    const Var<double> x = tape.variable(2.0);
+    const tapegrad::Index first = tape.record_custom(2, CountedScale(x.index()));
+    CHECK(live_functors == 1);
+    CHECK(tape.size() == 3);
+    CHECK(tape.custom_count() == 1);
+    const auto mark = tape.mark();
+    const Var<double> y0 = tape.output_var(first, 6.0), y1 = tape.output_var(first + 1, 6.0);
+    tape.backward(y0 * y1);  // dL/dx = 3 y1 + 3 y0
+    CHECK(x.grad() == 36.0);
+    tape.backward(y0);  // a seed inside the block still runs the block's backward
+    CHECK(x.grad() == 3.0);
+    CHECK_THROWS_AS(tape.output_var(x.index(), 1.0), std::invalid_argument);
+    tape.rewind(mark);
+    CHECK(live_functors == 1);
+    tape.clear();
+    CHECK(live_functors == 0);
+    tape.record_custom(2, CountedScale(x.index()));
+    CHECK(live_functors == 1);
+  }
+  CHECK(live_functors == 0);  // destroyed with the tape
+}
+
+TEST_CASE("a block of variables is stepped over in one go and reads back exactly", "[tape]") {
+  Tape<double> tape;
+  const double values[4] = {1.0, 2.0, 3.0, 4.0};
+  Var<double> v[4];
+  tape.variables(values, 4, v);
+  for (int i = 1; i < 4; ++i) CHECK(v[i].index() == v[0].index() + i);
+  const Var<double> y = v[0] * v[1] + v[2] * v[3] * v[3];
+  tape.backward(y);
+  CHECK(v[0].grad() == 2.0);
+  CHECK(v[1].grad() == 1.0);
+  CHECK(v[2].grad() == 16.0);
+  CHECK(v[3].grad() == 24.0);
+}
