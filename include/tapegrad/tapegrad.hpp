@@ -12,6 +12,7 @@
 #include "tapegrad/core/tape.hpp"
 #include "tapegrad/core/var.hpp"
 
+#include "tapegrad/eigen/matrix.hpp"
 #include "tapegrad/eigen/mixed_products.hpp"
 #include "tapegrad/eigen/num_traits.hpp"
 #include "tapegrad/eigen/values.hpp"

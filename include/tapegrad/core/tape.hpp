@@ -171,6 +171,15 @@ class Tape : public detail::TapeOwnership<T> {
     return (i != 0 && i < swept_) ? adjoint_.data()[i] : T(0);
   }
 
+  /// Copies the adjoints of slots [first, first + n) to out (0 where the last sweep
+  /// did not reach). Unchecked: for extensions that own a block of slots.
+  void copy_adjoints(Index first, std::size_t n, T* out) const noexcept {
+    const std::size_t end = std::min<std::size_t>(first + n, swept_);
+    std::size_t k = 0;
+    for (; first + k < end; ++k) out[k] = adjoint_.data()[first + k];
+    for (; k < n; ++k) out[k] = T(0);
+  }
+
   /// Sets every adjoint to zero.
   void zero_grad() noexcept { std::fill(adjoint_.data(), adjoint_.data() + swept_, T(0)); }
 

@@ -16,6 +16,8 @@
 namespace tapegrad {
 
 namespace detail {
+template <class T>
+struct VarAccess;
 [[noreturn]] TAPEGRAD_COLD inline void throw_no_active_tape() {
   throw_tape_error(
       "no active tape on this thread: create a tapegrad::Tape<T> (it activates itself) "
@@ -73,6 +75,7 @@ class Var : public Expr<T, Var<T>> {
 
  private:
   friend class Tape<T>;
+  friend struct detail::VarAccess<T>;
   Var(const T& value, Index index, Generation generation) noexcept
       : value_(value), index_(index), generation_(generation) {}
 
@@ -90,6 +93,16 @@ class Var : public Expr<T, Var<T>> {
   Index index_;
   Generation generation_;
 };
+
+namespace detail {
+/// Lets extensions (matrix statements) name a slot they recorded as a Var.
+template <class T>
+struct VarAccess {
+  static Var<T> make(const T& value, Index index, Generation generation) noexcept {
+    return Var<T>(value, index, generation);
+  }
+};
+}  // namespace detail
 
 /// The value of a Var or expression; the identity for plain numbers. Lets generic code
 /// branch on values: `if (value(x) > 0)`.

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the tapegrad developers
+#pragma once
+
+/// \file
+/// Element-wise functions and reductions of MatrixVar, each one tape statement.
+/// An element-wise f stores its slopes f'(a) on the forward pass (vectorized by Eigen)
+/// and its backward is adj(A) += f'(A) .* G. A reduction to a scalar s has backward
+/// adj(A) += (ds/dA) * adj(s).
+
+#include <cmath>
+
+#include "tapegrad/eigen/matrix_ops.hpp"
+
+namespace tapegrad {
+namespace detail {
+
+/// Records C = f(A) given C's values and the slopes f'(A) (both already in the arena).
+template <class T>
+MatrixVar<T> elementwise(Tape<T>& tape, const MatrixVar<T>& A, const T* out, const T* slope) {
+  const Index fa = A.first_slot();
+  const Eigen::Index n = A.size();
+  return record_matrix(tape, out, A.rows(), A.cols(), [fa, n, slope](T* adj, Index first) {
+    for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += slope[k] * adj[first + k];
+  });
+}
+
+/// Arena space for C's values and slopes, as Eigen arrays, for the element-wise functions.
+template <class T>
+struct ElementwiseBuffers {
+  using Array = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
+  T* out;
+  T* slope;
+  Array out_array() const { return Array(out, n); }
+  Array slope_array() const { return Array(slope, n); }
+  Eigen::Index n;
+};
+template <class T>
+ElementwiseBuffers<T> buffers(Tape<T>& tape, const MatrixVar<T>& A, const char* where) {
+  check_operand(tape, A, where);
+  const auto n = static_cast<std::size_t>(A.size());
+  return {tape.arena().template allocate_array<T>(n), tape.arena().template allocate_array<T>(n), A.size()};
+}
+template <class T>
+auto array_of(const MatrixVar<T>& A) {
+  return Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(A.value().data(), A.size());
+}
+
+}  // namespace detail
+
+/// sigmoid, element-wise; slope s(1 - s) = z/(1+z)^2 with z = e^-|a| (never overflows)
+template <class T>
+MatrixVar<T> sigmoid(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  auto buf = detail::buffers(tape, A, "sigmoid");
+  const auto a = detail::array_of(A);
+  auto z = buf.slope_array();
+  z = (-a.abs()).exp();
+  buf.out_array() = (a >= T(0)).select((T(1) + z).inverse(), z / (T(1) + z));
+  z = z / (T(1) + z).square();  // the slope, overwriting z last
+  return detail::elementwise(tape, A, buf.out, buf.slope);
+}
+/// tanh, element-wise; slope 1 - tanh^2
+template <class T>
+MatrixVar<T> tanh(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  auto buf = detail::buffers(tape, A, "tanh");
+  buf.out_array() = detail::array_of(A).tanh();
+  buf.slope_array() = T(1) - buf.out_array().square();
+  return detail::elementwise(tape, A, buf.out, buf.slope);
+}
+/// relu, element-wise; slope 1 for a > 0, else 0
+template <class T>
+MatrixVar<T> relu(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  auto buf = detail::buffers(tape, A, "relu");
+  const auto a = detail::array_of(A);
+  buf.out_array() = (a <= T(0)).select(T(0), a);  // NaN stays NaN, as in relu(Var)
+  buf.slope_array() = (a > T(0)).template cast<T>();
+  return detail::elementwise(tape, A, buf.out, buf.slope);
+}
+/// exp, element-wise; slope e^a
+template <class T>
+MatrixVar<T> exp(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  auto buf = detail::buffers(tape, A, "exp");
+  buf.out_array() = detail::array_of(A).exp();
+  buf.slope_array() = buf.out_array();
+  return detail::elementwise(tape, A, buf.out, buf.slope);
+}
+/// log, element-wise; slope 1/a
+template <class T>
+MatrixVar<T> log(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  auto buf = detail::buffers(tape, A, "log");
+  buf.out_array() = detail::array_of(A).log();
+  buf.slope_array() = detail::array_of(A).inverse();
+  return detail::elementwise(tape, A, buf.out, buf.slope);
+}
+/// square, element-wise; slope 2a
+template <class T>
+MatrixVar<T> square(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  auto buf = detail::buffers(tape, A, "square");
+  buf.out_array() = detail::array_of(A).square();
+  buf.slope_array() = T(2) * detail::array_of(A);
+  return detail::elementwise(tape, A, buf.out, buf.slope);
+}
+/// softplus ln(1 + e^a), element-wise and stable; slope sigmoid(a)
+template <class T>
+MatrixVar<T> softplus(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  auto buf = detail::buffers(tape, A, "softplus");
+  const auto a = detail::array_of(A);
+  auto z = buf.slope_array();
+  z = (-a.abs()).exp();
+  buf.out_array() = a.max(T(0)) + z.log1p();
+  z = (a >= T(0)).select((T(1) + z).inverse(), z / (T(1) + z));
+  return detail::elementwise(tape, A, buf.out, buf.slope);
+}
+
+/// Sum of all entries; adj(A) += adj(s)
+template <class T>
+Var<T> sum(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  detail::check_operand(tape, A, "sum");
+  const Index fa = A.first_slot();
+  const Eigen::Index n = A.size();
+  return detail::record_scalar(tape, A.value().sum(), [fa, n](T* adj, Index first) {
+    const T g = adj[first];
+    for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += g;
+  });
+}
+/// Mean of all entries; adj(A) += adj(s) / n
+template <class T>
+Var<T> mean(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  detail::check_operand(tape, A, "mean");
+  const Index fa = A.first_slot();
+  const Eigen::Index n = A.size();
+  return detail::record_scalar(tape, A.value().mean(), [fa, n](T* adj, Index first) {
+    const T g = adj[first] / T(n);
+    for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += g;
+  });
+}
+/// Sum of squares of all entries; adj(A) += 2 A adj(s)
+template <class T>
+Var<T> squared_norm(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  detail::check_operand(tape, A, "squared_norm");
+  const T* a = A.value().data();
+  const Index fa = A.first_slot();
+  const Eigen::Index n = A.size();
+  return detail::record_scalar(tape, A.value().squaredNorm(), [a, fa, n](T* adj, Index first) {
+    const T g = T(2) * adj[first];
+    for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += g * a[k];
+  });
+}
+/// sum(A .* B) for equal shapes; adj(A) += B adj(s), adj(B) += A adj(s)
+template <class T>
+Var<T> dot(const MatrixVar<T>& A, const MatrixVar<T>& B) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  detail::check_operand(tape, A, "dot");
+  detail::check_operand(tape, B, "dot");
+  detail::require_same_shape("dot", A.rows(), A.cols(), B.rows(), B.cols());
+  const T *a = A.value().data(), *b = B.value().data();
+  const Index fa = A.first_slot(), fb = B.first_slot();
+  const Eigen::Index n = A.size();
+  const T value = A.value().cwiseProduct(B.value()).sum();
+  return detail::record_scalar(tape, value, [a, b, fa, fb, n](T* adj, Index first) {
+    const T g = adj[first];
+    for (Eigen::Index k = 0; k < n; ++k) {
+      adj[fa + k] += g * b[k];
+      adj[fb + k] += g * a[k];
+    }
+  });
+}
+/// log(sum(exp(A))) over all entries, computed as m + log(sum(exp(A - m)));
+/// adj(A) += softmax(A) adj(s)
+template <class T>
+Var<T> logsumexp(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  detail::check_operand(tape, A, "logsumexp");
+  using std::log;
+  const auto a = detail::array_of(A);
+  T* p = tape.arena().template allocate_array<T>(static_cast<std::size_t>(A.size()));
+  Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> softmax(p, A.size());
+  const T m = a.maxCoeff();
+  softmax = (a - m).exp();
+  const T total = softmax.sum();
+  softmax /= total;
+  const Index fa = A.first_slot();
+  const Eigen::Index n = A.size();
+  return detail::record_scalar(tape, m + log(total), [p, fa, n](T* adj, Index first) {
+    const T g = adj[first];
+    for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += g * p[k];
+  });
+}
+
+}  // namespace tapegrad

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the tapegrad developers
+// Matrix-level statements: every operation against central differences of the same
+// computation in plain doubles, plus shapes, lifetimes and edge values.
+
+#include <cmath>
+
+#include "test_support.hpp"
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+using tapegrad::MatrixVar;
+using tapegrad::Tape;
+using tapegrad::Var;
+
+namespace {
+const MatrixXd X = (MatrixXd(4, 3) << 0.5, -1.0, 2.0, 1.5, 0.25, -0.75, -2.0, 1.0, 0.1, 0.3, 0.6, -0.9).finished();
+
+// Splits x into W (2 x 3, column-major) and b (2).
+MatrixXd W_of(const VectorXd& x) { return Eigen::Map<const MatrixXd>(x.data(), 2, 3); }
+VectorXd b_of(const VectorXd& x) { return x.segment(6, 2); }
+VectorXd start_point() {
+  VectorXd x(8);
+  x << 0.2, -0.4, 0.7, 0.1, -0.3, 0.5, 0.05, -0.15;
+  return x;
+}
+
+// Tape gradient of f_tape(W, b) against central differences of f_plain(W, b).
+template <class FTape, class FPlain>
+void check_matrix_gradient(FTape f_tape, FPlain f_plain, double tol = 1e-7) {
+  const VectorXd x = start_point();
+  Tape<double> tape;
+  const MatrixVar<double> W = tapegrad::matrix_variable(tape, W_of(x));
+  const MatrixVar<double> b = tapegrad::matrix_variable(tape, b_of(x));
+  const Var<double> L = f_tape(W, b);
+  CHECK_CLOSE(L.value(), f_plain(W_of(x), b_of(x)), 1e-12);
+  tape.backward(L);
+  VectorXd analytic(8);
+  analytic << Eigen::Map<const VectorXd>(tapegrad::gradients(tape, W).data(), 6), tapegrad::gradients(tape, b);
+  const VectorXd numerical =
+      tapegrad::numerical_gradient([&](const VectorXd& p) { return f_plain(W_of(p), b_of(p)); }, x);
+  for (int i = 0; i < 8; ++i) {
+    INFO("component " << i);
+    CHECK_CLOSE(analytic[i], numerical[i], tol);
+  }
+}
+
+MatrixXd sigmoid_of(const MatrixXd& z) { return z.unaryExpr([](double v) { return 1.0 / (1.0 + std::exp(-v)); }); }
+}  // namespace
+
+TEST_CASE("matrix products in every operand order", "[matrix]") {
+  const MatrixXd M = (MatrixXd(3, 2) << 1.0, -0.5, 0.25, 2.0, -1.0, 0.75).finished();
+  check_matrix_gradient(
+      [&](const MatrixVar<double>& W, const MatrixVar<double>&) {
+        return tapegrad::sum(W * M) + tapegrad::sum(X * tapegrad::transpose(W)) + tapegrad::sum(W * tapegrad::transpose(W));
+      },
+      [&](const MatrixXd& W, const VectorXd&) { return (W * M).sum() + (X * W.transpose()).sum() + (W * W.transpose()).sum(); });
+  check_matrix_gradient(  // M * A with M plain on the left
+      [&](const MatrixVar<double>& W, const MatrixVar<double>& b) {
+        return tapegrad::squared_norm(M.transpose() * tapegrad::transpose(W)) + tapegrad::sum(tapegrad::transpose(b) * W);
+      },
+      [&](const MatrixXd& W, const VectorXd& b) { return (M.transpose() * W.transpose()).squaredNorm() + (b.transpose() * W).sum(); });
+}
+
+TEST_CASE("a dense layer: rowwise bias and activations", "[matrix]") {
+  for (int activation = 0; activation < 6; ++activation) {
+    INFO("activation " << activation);
+    auto act_tape = [activation](const MatrixVar<double>& Z) {
+      switch (activation) {
+        case 0: return tapegrad::sigmoid(Z);
+        case 1: return tapegrad::tanh(Z);
+        case 2: return tapegrad::relu(Z);
+        case 3: return tapegrad::exp(Z);
+        case 4: return tapegrad::square(Z);
+        default: return tapegrad::softplus(Z);
+      }
+    };
+    auto act_plain = [activation](const MatrixXd& Z) -> MatrixXd {
+      switch (activation) {
+        case 0: return sigmoid_of(Z);
+        case 1: return Z.array().tanh().matrix();
+        case 2: return Z.cwiseMax(0.0);
+        case 3: return Z.array().exp().matrix();
+        case 4: return Z.array().square().matrix();
+        default: return Z.unaryExpr([](double v) { return std::log1p(std::exp(v)); });
+      }
+    };
+    check_matrix_gradient(
+        [&](const MatrixVar<double>& W, const MatrixVar<double>& b) {
+          return tapegrad::squared_norm(act_tape(tapegrad::rowwise_add(X * tapegrad::transpose(W), b)));
+        },
+        [&](const MatrixXd& W, const VectorXd& b) {
+          return act_plain((X * W.transpose()).rowwise() + b.transpose()).squaredNorm();
+        });
+  }
+}
+
+TEST_CASE("sums, scaling, reductions and log", "[matrix]") {
+  const MatrixXd C = MatrixXd::Constant(2, 3, 0.5);
+  check_matrix_gradient(
+      [&](const MatrixVar<double>& W, const MatrixVar<double>& b) {
+        const Var<double> s = b(0, 0) * 3.0;  // a scalar Var taken from a matrix
+        const MatrixVar<double> A = W + C;
+        const MatrixVar<double> B = (C - W) * 2.0 - A / 4.0 + (-W);
+        return tapegrad::mean(s * A) + tapegrad::dot(A, B) + tapegrad::logsumexp(B) +
+               tapegrad::sum(tapegrad::log(tapegrad::exp(W) + C)) + tapegrad::sum(A - W) + tapegrad::sum(W + A);
+      },
+      [&](const MatrixXd& W, const VectorXd& b) {
+        const double s = b[0] * 3.0;
+        const MatrixXd A = W + C;
+        const MatrixXd B = (C - W) * 2.0 - A / 4.0 - W;
+        const double lse = std::log(B.array().exp().sum());
+        return (s * A).mean() + A.cwiseProduct(B).sum() + lse + (W.array().exp() + 0.5).log().sum() + (A - W).sum() +
+               (W + A).sum();
+      });
+}
+
+TEST_CASE("losses: mse, binary and softmax cross-entropy", "[matrix][loss]") {
+  const MatrixXd Y = (MatrixXd(4, 2) << 1, 0, 0, 1, 1, 1, 0, 0).finished();
+  const std::vector<int> labels{1, 0, 1, 1};
+  check_matrix_gradient(
+      [&](const MatrixVar<double>& W, const MatrixVar<double>& b) {
+        const MatrixVar<double> Z = tapegrad::rowwise_add(X * tapegrad::transpose(W), b);
+        return tapegrad::mse(Z, Y) + tapegrad::bce_with_logits(Z, Y) + tapegrad::softmax_cross_entropy(Z, labels);
+      },
+      [&](const MatrixXd& W, const VectorXd& b) {
+        const MatrixXd Z = (X * W.transpose()).rowwise() + b.transpose();
+        double bce = 0, ce = 0;
+        for (int k = 0; k < 8; ++k) bce += std::log1p(std::exp(Z(k))) - Y(k) * Z(k);
+        for (int i = 0; i < 4; ++i) ce += std::log(Z.row(i).array().exp().sum()) - Z(i, labels[static_cast<std::size_t>(i)]);
+        return (Z - Y).squaredNorm() / 8 + bce / 8 + ce / 4;
+      });
+}
+
+TEST_CASE("losses stay finite and exact at |z| = 1000", "[matrix][loss]") {
+  Tape<double> tape;
+  const MatrixVar<double> Z = tapegrad::matrix_variable(tape, (MatrixXd(1, 2) << 1000.0, -1000.0).finished());
+  const Var<double> bce = tapegrad::bce_with_logits(Z, (MatrixXd(1, 2) << 0.0, 0.0).finished());
+  CHECK_CLOSE(bce.value(), 500.0, 1e-12);  // (softplus(1000) + softplus(-1000)) / 2
+  tape.backward(bce);
+  const MatrixXd g = tapegrad::gradients(tape, Z);
+  CHECK_CLOSE(g(0), 0.5, 1e-15);  // (s(1000) - 0)/2
+  CHECK(std::abs(g(1)) < 1e-300);
+  const Var<double> ce = tapegrad::softmax_cross_entropy(Z, std::vector<int>{1});
+  CHECK_CLOSE(ce.value(), 2000.0, 1e-12);
+  tape.backward(ce);
+  CHECK_CLOSE(tapegrad::gradients(tape, Z)(0), 1.0, 1e-15);
+  CHECK_CLOSE(tapegrad::gradients(tape, Z)(1), -1.0, 1e-15);
+}
+
+TEST_CASE("matrix statements agree with the scalar-Var path", "[matrix]") {
+  const VectorXd x = start_point();
+  Tape<double> tape;
+  const MatrixVar<double> W = tapegrad::matrix_variable(tape, W_of(x));
+  const auto Wv = tapegrad::to_vars(W);  // the same slots, as scalar Vars
+  Eigen::Matrix<Var<double>, Eigen::Dynamic, Eigen::Dynamic> H = X * Wv.transpose();
+  for (Eigen::Index k = 0; k < H.size(); ++k) H(k) = tapegrad::sigmoid(H(k));
+  const MatrixVar<double> Hm = tapegrad::to_matrix_var(H);  // back into a matrix statement
+  const Var<double> L = tapegrad::squared_norm(Hm) + (Wv.array() * Wv.array()).sum();
+  tape.backward(L);
+  const MatrixXd Hp = sigmoid_of(X * W_of(x).transpose());
+  const MatrixXd expected = (2.0 * Hp.cwiseProduct(Hp).cwiseProduct(MatrixXd::Ones(4, 2) - Hp)).transpose() * X + 2.0 * W_of(x);
+  const MatrixXd g = tapegrad::gradients(tape, W);
+  for (Eigen::Index k = 0; k < g.size(); ++k) CHECK_CLOSE(g(k), expected(k), 1e-13);
+  CHECK(tapegrad::gradients(tape, Wv) == g);
+}
+
+TEST_CASE("plain temporaries are copied, so they may die before backward", "[matrix][lifetime]") {
+  Tape<double> tape;
+  const MatrixVar<double> A = tapegrad::matrix_variable(tape, MatrixXd::Ones(2, 2).eval());
+  const MatrixXd M = (MatrixXd(2, 2) << 1, 2, 3, 4).finished();
+  const MatrixVar<double> C = A * (M * 2.0);  // the product expression is a temporary
+  const MatrixVar<double> D = (M.transpose() * 3.0) * A;
+  tape.backward(tapegrad::sum(C) + tapegrad::sum(D));
+  const MatrixXd expected = MatrixXd::Ones(2, 2) * (2.0 * M).transpose() + (3.0 * M) * MatrixXd::Ones(2, 2);
+  CHECK(tapegrad::gradients(tape, A) == expected);
+}
+
+TEST_CASE("matrix shapes and stale matrices are reported", "[matrix][errors]") {
+  Tape<double> tape;
+  const MatrixVar<double> A = tapegrad::matrix_variable(tape, MatrixXd::Ones(2, 3).eval());
+  const MatrixVar<double> B = tapegrad::matrix_variable(tape, MatrixXd::Ones(2, 2).eval());
+  CHECK_THROWS_WITH(A * A, ContainsSubstring("A is 2x3 and B is 2x3"));
+  CHECK_THROWS_WITH(A + B, ContainsSubstring("operands are 2x3 and 2x2"));
+  CHECK_THROWS_AS(tapegrad::rowwise_add(A, B), std::invalid_argument);
+  CHECK_THROWS_AS(tapegrad::mse(A, MatrixXd::Ones(3, 2).eval()), std::invalid_argument);
+  CHECK_THROWS_AS(tapegrad::softmax_cross_entropy(A, std::vector<int>{0, 3}), std::invalid_argument);
+  CHECK_THROWS_AS(tapegrad::softmax_cross_entropy(A, std::vector<int>{0}), std::invalid_argument);
+  CHECK_THROWS_AS(A(2, 0), std::invalid_argument);
+  const auto mark = tape.mark();
+  const MatrixVar<double> C = A * 2.0;
+  tape.rewind(mark);
+  CHECK_THROWS_AS(tapegrad::sum(C), tapegrad::TapeError);
+  tape.clear();
+  CHECK_THROWS_AS(A * 2.0, tapegrad::TapeError);
+}
