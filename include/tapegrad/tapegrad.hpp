@@ -7,7 +7,9 @@
 
 #include "tapegrad/version.hpp"
 
+#include "tapegrad/core/dual.hpp"
 #include "tapegrad/core/functional.hpp"
+#include "tapegrad/core/hessian.hpp"
 #include "tapegrad/core/math.hpp"
 #include "tapegrad/core/tape.hpp"
 #include "tapegrad/core/var.hpp"

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <limits>
 #include <ostream>
+#include <type_traits>
 
 #include "tapegrad/core/tape.hpp"
 
@@ -36,6 +37,9 @@ class Var : public Expr<T, Var<T>> {
   Var() noexcept : value_(), index_(0), generation_(0) {}
   /// A constant (not recorded). Implicit, so `Var<double> c = 2.0;` works.
   Var(const T& constant) noexcept : value_(constant), index_(0), generation_(0) {}
+  /// A constant from a plain number of another type, e.g. `Var<Dual<double>> c = 0.0;`.
+  template <class U, class = std::enable_if_t<std::is_arithmetic_v<U> && !std::is_same_v<U, T>>>
+  Var(U constant) noexcept : value_(static_cast<T>(constant)), index_(0), generation_(0) {}
   /// Records the expression e as one statement on the active tape.
   template <class E>
   TAPEGRAD_INLINE Var(const Expr<T, E>& e) {

@@ -9,6 +9,7 @@
 
 #include <Eigen/Core>
 
+#include "tapegrad/core/dual.hpp"
 #include "tapegrad/core/math.hpp"
 
 namespace Eigen {
@@ -51,6 +52,28 @@ struct NumTraits<tapegrad::Var<T>> : NumTraits<T> {
   static inline int digits() { return NumTraits<T>::digits(); }
   /// Decimal digits needed to round-trip T.
   static inline int max_digits10() { return NumTraits<T>::max_digits10(); }
+};
+
+/// NumTraits<Dual<T>>: dual numbers behave like T for Eigen's purposes.
+template <class T>
+struct NumTraits<tapegrad::Dual<T>> : NumTraits<T> {
+  using Real = tapegrad::Dual<T>;
+  using NonInteger = tapegrad::Dual<T>;
+  using Nested = tapegrad::Dual<T>;
+  using Literal = tapegrad::Dual<T>;
+  enum { IsComplex = 0, IsInteger = 0, IsSigned = 1, RequireInitialization = 1, ReadCost = 2, AddCost = 2, MulCost = 4 };
+  /// Machine epsilon of T.
+  static inline Real epsilon() { return Real(NumTraits<T>::epsilon()); }
+  /// Eigen's default tolerance for fuzzy comparisons of T.
+  static inline Real dummy_precision() { return Real(NumTraits<T>::dummy_precision()); }
+  /// Largest finite value of T.
+  static inline Real highest() { return Real(NumTraits<T>::highest()); }
+  /// Most negative finite value of T.
+  static inline Real lowest() { return Real(NumTraits<T>::lowest()); }
+  /// Decimal digits of T.
+  static inline int digits10() { return NumTraits<T>::digits10(); }
+  /// Mantissa bits of T.
+  static inline int digits() { return NumTraits<T>::digits(); }
 };
 
 /// Var<T> op T gives Var<T>.
