@@ -299,7 +299,7 @@ class Tape : public detail::TapeOwnership<T> {
   }
 
   /// The reverse sweep: one loop over the statements from `top` down to slot 1.
-  void sweep(std::size_t top) {
+  TAPEGRAD_NOINLINE void sweep(std::size_t top) {
     const detail::Arity* const arity = arity_.data();
     const Index* const index = arg_index_.data();
     const T* const partial = arg_partial_.data();
@@ -309,25 +309,44 @@ class Tape : public detail::TapeOwnership<T> {
       if (arity[i] == detail::kCustomTop) i = custom_[--c].first;
       else p -= static_cast<unsigned>(arity[i]);
     }
+    // `carry` holds the contribution the previous statement made to slot i - 1 (the
+    // usual case in chains such as s += ...): kept in a register, it spares the next
+    // iteration a load that would wait for the store just made.
+    T carry(0);
     for (std::size_t i = top; i > 0; --i) {
       const unsigned k = static_cast<unsigned>(arity[i]);
-      const T a = adjoint[i];
+      const T a = adjoint[i] + carry;
+      adjoint[i] = a;
+      carry = T(0);
+      const std::size_t below = i - 1;
+      auto add = [&](std::size_t j) {
+        const Index target = index[j];
+        const T contribution = partial[j] * a;
+        if (target == below) carry += contribution;
+        else adjoint[target] += contribution;
+      };
       switch (k) {  // the common arities get straight-line code
         case 0:
           break;
         case 1:
           p -= 1;
-          adjoint[index[p]] += partial[p] * a;
+          add(p);
           break;
         case 2:
           p -= 2;
-          adjoint[index[p]] += partial[p] * a;
-          adjoint[index[p + 1]] += partial[p + 1] * a;
+          add(p);
+          add(p + 1);
+          break;
+        case 3:
+          p -= 3;
+          add(p);
+          add(p + 1);
+          add(p + 2);
           break;
         default:
           if (TAPEGRAD_LIKELY(k <= detail::kFoldLimit)) {
             p -= k;
-            for (unsigned j = 0; j < k; ++j) adjoint[index[p + j]] += partial[p + j] * a;
+            for (unsigned j = 0; j < k; ++j) add(p + j);
           } else {
             const Custom& s = custom_[--c];
             s.backward(s.object, adjoint, s.first);
@@ -335,6 +354,7 @@ class Tape : public detail::TapeOwnership<T> {
           }
       }
     }
+    adjoint[0] += carry;  // the sink (a statement at slot 1 may point at slot 0)
   }
 
   void destroy_customs(std::size_t keep) noexcept {
