@@ -229,3 +229,18 @@ TEST_CASE("chains that feed the next statement are exact (the sweep's register p
   CHECK_CLOSE(c.grad(), std::cos(C) + values[2], 1e-13);  // intermediate adjoints are stored too
   CHECK_CLOSE(a.grad(), grad(1, 0, 0, 0), 1e-13);
 }
+
+TEST_CASE("statements y does not depend on are skipped, and their arguments too", "[tape]") {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(2.0), unused = tape.variable(-1.0);
+  const Var<double> a = x * x;                   // used
+  const Var<double> dead = unused * x * 7.0;     // not used by y: adjoint 0
+  const Var<double> dead2 = sqrt(unused) + dead;  // NaN partial, not used by y
+  const Var<double> y = a * x + sin(a);
+  tape.backward(y);
+  CHECK_CLOSE(x.grad(), 3 * 4.0 + std::cos(4.0) * 4.0, 1e-14);  // d/dx (x^3 + sin x^2)
+  CHECK(unused.grad() == 0.0);
+  CHECK(dead2.grad() == 0.0);
+  tape.backward(dead2);  // and the other way round: the dead statements are live now
+  CHECK(std::isnan(unused.grad()));  // d sqrt(u)/du at u = -1 is NaN
+}

@@ -318,6 +318,12 @@ class Tape : public detail::TapeOwnership<T> {
       const T a = adjoint[i] + carry;
       adjoint[i] = a;
       carry = T(0);
+      // A statement with a zero adjoint (one y does not depend on) contributes nothing;
+      // skipping it keeps an Inf or NaN partial from turning 0 into NaN elsewhere.
+      if (a == T(0) && k <= detail::kFoldLimit) {
+        p -= k;
+        continue;
+      }
       const std::size_t below = i - 1;
       auto add = [&](std::size_t j) {
         const Index target = index[j];
