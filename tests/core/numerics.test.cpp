@@ -104,3 +104,14 @@ TEST_CASE("subnormal arguments keep exact derivatives", "[numerics]") {
   CHECK(at(g, subnormal).first == subnormal * 1e300);
   CHECK(at(g, subnormal).second == 1e300);
 }
+
+TEST_CASE("a matrix statement nobody depends on cannot poison gradients either", "[numerics]") {
+  Tape<double> tape;
+  const auto A = tapegrad::matrix_variable(tape, (MatrixXd(1, 2) << 0.0, 2.0).finished());
+  const auto dead = tapegrad::log(A);  // slope 1/0 = Inf in entry 0
+  const Var<double> y = tapegrad::sum(A * 3.0);
+  tape.backward(y);
+  CHECK(tapegrad::gradients(tape, A) == (MatrixXd(1, 2) << 3.0, 3.0).finished());
+  tape.backward(tapegrad::sum(dead));
+  CHECK(std::isinf(tapegrad::gradients(tape, A)(0)));
+}

@@ -355,7 +355,10 @@ class Tape : public detail::TapeOwnership<T> {
             for (unsigned j = 0; j < k; ++j) add(p + j);
           } else {
             const Custom& s = custom_[--c];
-            s.backward(s.object, adjoint, s.first);
+            // Like a scalar statement, a block nobody depends on is skipped.
+            const T* out = adjoint + s.first;
+            if (std::any_of(out, out + s.count, [](const T& g) { return g != T(0); }))
+              s.backward(s.object, adjoint, s.first);
             i = s.first;
           }
       }
