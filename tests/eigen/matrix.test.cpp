@@ -194,3 +194,49 @@ TEST_CASE("matrix shapes and stale matrices are reported", "[matrix][errors]") {
   tape.clear();
   CHECK_THROWS_AS(A * 2.0, tapegrad::TapeError);
 }
+
+TEST_CASE("more element-wise functions, products of entries, scalar offsets", "[matrix]") {
+  const MatrixXd M = (MatrixXd(2, 3) << 0.5, -1.5, 2.0, 1.0, 0.25, -0.75).finished();
+  check_matrix_gradient(
+      [&](const MatrixVar<double>& W, const MatrixVar<double>& b) {
+        const MatrixVar<double> P = W + 2.0;  // positive entries for sqrt
+        return tapegrad::sum(tapegrad::sin(W)) + tapegrad::sum(tapegrad::cos(W * 2.0)) +
+               tapegrad::sum(tapegrad::sqrt(P)) + tapegrad::sum(tapegrad::abs(W - 0.05)) +
+               tapegrad::sum(tapegrad::cwise_product(W, P)) + tapegrad::sum(tapegrad::cwise_product(W, M)) +
+               tapegrad::prod(W + 1.0) + tapegrad::prod(b) + tapegrad::sum(1.0 - W) + tapegrad::sum(3.0 + W);
+      },
+      [&](const MatrixXd& W, const VectorXd& b) {
+        const MatrixXd P = W.array() + 2.0;
+        return W.array().sin().sum() + (2.0 * W).array().cos().sum() + P.array().sqrt().sum() +
+               (W.array() - 0.05).abs().sum() + W.cwiseProduct(P).sum() + W.cwiseProduct(M).sum() +
+               (W.array() + 1.0).prod() + b.prod() + (1.0 - W.array()).sum() + (3.0 + W.array()).sum();
+      });
+}
+
+TEST_CASE("prod is exact with a zero entry", "[matrix]") {
+  Tape<double> tape;
+  const auto A = tapegrad::matrix_variable(tape, (MatrixXd(1, 4) << 2.0, 0.0, 3.0, 5.0).finished());
+  const Var<double> p = tapegrad::prod(A);
+  CHECK(p.value() == 0.0);
+  tape.backward(p);
+  CHECK(tapegrad::gradients(tape, A) == (MatrixXd(1, 4) << 0.0, 30.0, 0.0, 0.0).finished());
+}
+
+TEST_CASE("blocks, rows, columns and reshaped views", "[matrix]") {
+  check_matrix_gradient(
+      [&](const MatrixVar<double>& W, const MatrixVar<double>& b) {
+        const MatrixVar<double> x = b.reshaped(1, 2);  // a view: same slots
+        return tapegrad::squared_norm(tapegrad::block(W, 0, 1, 2, 2)) + tapegrad::sum(tapegrad::row(W, 1)) * 3.0 +
+               tapegrad::dot(tapegrad::col(W, 2), b) + tapegrad::sum(x * tapegrad::block(W, 0, 0, 2, 2)) +
+               tapegrad::sum(tapegrad::square(W.reshaped(3, 2)));
+      },
+      [&](const MatrixXd& W, const VectorXd& b) {
+        return W.block(0, 1, 2, 2).squaredNorm() + W.row(1).sum() * 3.0 + W.col(2).dot(b) +
+               (b.transpose() * W.block(0, 0, 2, 2)).sum() + W.squaredNorm();
+      });
+  Tape<double> tape;
+  const auto A = tapegrad::matrix_variable(tape, MatrixXd::Ones(2, 3).eval());
+  CHECK_THROWS_WITH(tapegrad::block(A, 1, 1, 2, 2), ContainsSubstring("does not fit in a 2x3 matrix"));
+  CHECK_THROWS_AS(A.reshaped(4, 2), std::invalid_argument);
+  CHECK(A.reshaped(3, 2)(2, 1).index() == A(1, 2).index());
+}

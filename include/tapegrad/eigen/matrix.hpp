@@ -5,6 +5,7 @@
 /// \file
 /// Matrix-level statements: MatrixVar and every operation on it.
 
+#include "tapegrad/eigen/matrix_blocks.hpp"
 #include "tapegrad/eigen/matrix_functions.hpp"
 #include "tapegrad/eigen/matrix_losses.hpp"
 #include "tapegrad/eigen/matrix_ops.hpp"

@@ -119,6 +119,76 @@ MatrixVar<T> softplus(const MatrixVar<T>& A) {
   return detail::elementwise(tape, A, buf.out, buf.slope);
 }
 
+/// sin, element-wise; slope cos a
+template <class T>
+MatrixVar<T> sin(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  auto buf = detail::buffers(tape, A, "sin");
+  buf.out_array() = detail::array_of(A).sin();
+  buf.slope_array() = detail::array_of(A).cos();
+  return detail::elementwise(tape, A, buf.out, buf.slope);
+}
+/// cos, element-wise; slope -sin a
+template <class T>
+MatrixVar<T> cos(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  auto buf = detail::buffers(tape, A, "cos");
+  buf.out_array() = detail::array_of(A).cos();
+  buf.slope_array() = -detail::array_of(A).sin();
+  return detail::elementwise(tape, A, buf.out, buf.slope);
+}
+/// sqrt, element-wise; slope 1/(2 sqrt a) (+Inf at 0)
+template <class T>
+MatrixVar<T> sqrt(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  auto buf = detail::buffers(tape, A, "sqrt");
+  buf.out_array() = detail::array_of(A).sqrt();
+  buf.slope_array() = T(0.5) / buf.out_array();
+  return detail::elementwise(tape, A, buf.out, buf.slope);
+}
+/// abs, element-wise; slope sign(a), 0 at 0
+template <class T>
+MatrixVar<T> abs(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  auto buf = detail::buffers(tape, A, "abs");
+  const auto a = detail::array_of(A);
+  buf.out_array() = a.abs();
+  buf.slope_array() = (a > T(0)).template cast<T>() - (a < T(0)).template cast<T>();
+  return detail::elementwise(tape, A, buf.out, buf.slope);
+}
+
+/// A .* B (entry by entry) for equal shapes; adj(A) += B .* G, adj(B) += A .* G
+template <class T>
+MatrixVar<T> cwise_product(const MatrixVar<T>& A, const MatrixVar<T>& B) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  detail::check_operand(tape, A, "cwise_product");
+  detail::check_operand(tape, B, "cwise_product");
+  detail::require_same_shape("cwise_product", A.rows(), A.cols(), B.rows(), B.cols());
+  T* out = tape.arena().template allocate_array<T>(static_cast<std::size_t>(A.size()));
+  Eigen::Map<MatrixX<T>>(out, A.rows(), A.cols()) = A.value().cwiseProduct(B.value());
+  const T *a = A.value().data(), *b = B.value().data();
+  const Index fa = A.first_slot(), fb = B.first_slot();
+  const Eigen::Index n = A.size();
+  return detail::record_matrix(tape, out, A.rows(), A.cols(), [a, b, fa, fb, n](T* adj, Index first) {
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const T g = adj[first + k];
+      adj[fa + k] += b[k] * g;
+      adj[fb + k] += a[k] * g;
+    }
+  });
+}
+/// A .* M for a plain M of the same shape; adj(A) += M .* G
+template <class T, class M, detail::if_plain_matrix<M, T> = 0>
+MatrixVar<T> cwise_product(const MatrixVar<T>& A, M&& plain) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  detail::check_operand(tape, A, "cwise_product");
+  detail::require_same_shape("cwise_product", A.rows(), A.cols(), plain.rows(), plain.cols());
+  const T* m = detail::hold_constant(tape, std::forward<M>(plain));
+  T* out = tape.arena().template allocate_array<T>(static_cast<std::size_t>(A.size()));
+  Eigen::Map<MatrixX<T>>(out, A.rows(), A.cols()) = A.value().cwiseProduct(detail::ConstMap<T>(m, A.rows(), A.cols()));
+  return detail::elementwise(tape, A, out, m);  // the slope of a .* m is m
+}
+
 /// Sum of all entries; adj(A) += adj(s)
 template <class T>
 Var<T> sum(const MatrixVar<T>& A) {
@@ -173,6 +243,32 @@ Var<T> dot(const MatrixVar<T>& A, const MatrixVar<T>& B) {
       adj[fa + k] += g * b[k];
       adj[fb + k] += g * a[k];
     }
+  });
+}
+/// Product of all entries; adj(a_k) += (product of the others) adj(p), computed from
+/// prefix and suffix products so that zero entries are exact too
+template <class T>
+Var<T> prod(const MatrixVar<T>& A) {
+  Tape<T>& tape = detail::active_or_throw<T>();
+  detail::check_operand(tape, A, "prod");
+  const Eigen::Index n = A.size();
+  const T* a = A.value().data();
+  T* others = tape.arena().template allocate_array<T>(static_cast<std::size_t>(n));
+  T running(1);
+  for (Eigen::Index k = 0; k < n; ++k) {  // others[k] = a_0 ... a_{k-1}
+    others[k] = running;
+    running *= a[k];
+  }
+  const T product = running;
+  running = T(1);
+  for (Eigen::Index k = n; k-- > 0;) {  // times a_{k+1} ... a_{n-1}
+    others[k] *= running;
+    running *= a[k];
+  }
+  const Index fa = A.first_slot();
+  return detail::record_scalar(tape, product, [others, fa, n](T* adj, Index first) {
+    const T g = adj[first];
+    for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += g * others[k];
   });
 }
 /// log(sum(exp(A))) over all entries, computed as m + log(sum(exp(A - m)));

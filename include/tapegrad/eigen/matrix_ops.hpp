@@ -6,7 +6,7 @@
 /// Linear algebra on MatrixVar, each operation one tape statement. With G = dL/dC:
 ///   C = A + B        adj(A) += G, adj(B) += G
 ///   C = A B          adj(A) += G B^T, adj(B) += A^T G
-///   C = s A          adj(A) += s G, adj(s) += sum(A .* G)
+///   C = s A + c      adj(A) += s G, adj(s) += sum(A .* G)   (s a plain scalar or a Var)
 ///   C = A^T          adj(A) += G^T
 ///   C = A + 1 b^T    adj(A) += G, adj(b) += column sums of G   (rowwise_add)
 /// Plain Eigen matrices may stand on either side of + - * (see matrix_var.hpp on their
@@ -165,33 +165,61 @@ MatrixVar<T> operator*(M&& plain, const MatrixVar<T>& A) {
   });
 }
 
+namespace detail {
+/// C = scale A + offset for plain scalars; adj(A) += scale G.
+template <class T>
+MatrixVar<T> affine(const MatrixVar<T>& A, const T& scale, const T& offset, const char* op) {
+  Tape<T>& tape = active_or_throw<T>();
+  check_operand(tape, A, op);
+  T* out = tape.arena().template allocate_array<T>(static_cast<std::size_t>(A.size()));
+  Eigen::Map<MatrixX<T>>(out, A.rows(), A.cols()) = (scale * A.value().array() + offset).matrix();
+  const Index fa = A.first_slot();
+  const Eigen::Index n = A.size();
+  return record_matrix(tape, out, A.rows(), A.cols(), [fa, n, scale](T* adj, Index first) {
+    for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += scale * adj[first + k];
+  });
+}
+}  // namespace detail
+
 /// c A for a plain scalar c
 template <class T>
 MatrixVar<T> operator*(const detail::scalar_arg<T>& c, const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  detail::check_operand(tape, A, "c * A");
-  T* out = tape.arena().template allocate_array<T>(static_cast<std::size_t>(A.size()));
-  Eigen::Map<MatrixX<T>>(out, A.rows(), A.cols()) = c * A.value();
-  const Index fa = A.first_slot();
-  const Eigen::Index n = A.size();
-  return detail::record_matrix(tape, out, A.rows(), A.cols(), [fa, n, c](T* adj, Index first) {
-    for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += c * adj[first + k];
-  });
+  return detail::affine(A, c, T(0), "c * A");
 }
 /// A c for a plain scalar c
 template <class T>
 MatrixVar<T> operator*(const MatrixVar<T>& A, const detail::scalar_arg<T>& c) {
-  return c * A;
+  return detail::affine(A, c, T(0), "A * c");
 }
 /// A / c for a plain scalar c
 template <class T>
 MatrixVar<T> operator/(const MatrixVar<T>& A, const detail::scalar_arg<T>& c) {
-  return (T(1) / c) * A;
+  return detail::affine(A, T(1) / c, T(0), "A / c");
 }
 /// -A
 template <class T>
 MatrixVar<T> operator-(const MatrixVar<T>& A) {
-  return T(-1) * A;
+  return detail::affine(A, T(-1), T(0), "-A");
+}
+/// A + c: c added to every entry
+template <class T>
+MatrixVar<T> operator+(const MatrixVar<T>& A, const detail::scalar_arg<T>& c) {
+  return detail::affine(A, T(1), c, "A + c");
+}
+/// c + A: c added to every entry
+template <class T>
+MatrixVar<T> operator+(const detail::scalar_arg<T>& c, const MatrixVar<T>& A) {
+  return detail::affine(A, T(1), c, "c + A");
+}
+/// A - c: c subtracted from every entry
+template <class T>
+MatrixVar<T> operator-(const MatrixVar<T>& A, const detail::scalar_arg<T>& c) {
+  return detail::affine(A, T(1), -c, "A - c");
+}
+/// c - A: every entry subtracted from c
+template <class T>
+MatrixVar<T> operator-(const detail::scalar_arg<T>& c, const MatrixVar<T>& A) {
+  return detail::affine(A, T(-1), c, "c - A");
 }
 /// s A for a scalar Var s; adj(s) += sum(A .* G)
 template <class T>

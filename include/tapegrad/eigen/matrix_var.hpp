@@ -63,6 +63,15 @@ class MatrixVar {
   /// Entry k in column-major order as a scalar Var.
   Var<T> operator[](Eigen::Index k) const { return (*this)(k % rows_, k / rows_); }
 
+  /// The same entries seen as a rows x cols matrix in column-major order (nothing is
+  /// recorded: the slots are the same). Throws std::invalid_argument if the sizes differ.
+  MatrixVar reshaped(Eigen::Index rows, Eigen::Index cols) const {
+    if (rows < 0 || cols < 0 || rows * cols != size())
+      detail::throw_invalid_argument("reshaped: cannot view a " + detail::shape_string(rows_, cols_) +
+                                     " matrix as " + detail::shape_string(rows, cols));
+    return from_block(values_, first_, generation_, rows, cols);
+  }
+
   /// dy/d(this) after backward(y), read from this thread's active tape.
   MatrixX<T> grad() const {
     const Tape<T>* tape = active_tape<T>();
