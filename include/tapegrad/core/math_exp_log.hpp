@@ -40,12 +40,14 @@ TAPEGRAD_INLINE auto exp2(const Expr<T, E>& x) {
   const T v = exp2(value(x));
   return detail::unary(x, v, detail::ln2<T> * v);
 }
-/// e^x - 1 (accurate near 0); d/dx = e^x
+/// e^x - 1 (accurate near 0); d/dx = e^x (computed as e^x: expm1(x) + 1 would lose
+/// every digit of e^x where expm1(x) rounds to about -1)
 template <class T, class E>
 TAPEGRAD_INLINE auto expm1(const Expr<T, E>& x) {
+  using std::exp;
   using std::expm1;
-  const T v = expm1(value(x));
-  return detail::unary(x, v, v + T(1));
+  const T u = value(x);
+  return detail::unary(x, expm1(u), exp(u));
 }
 /// ln x; d/dx ln x = 1/x (NaN for x < 0)
 template <class T, class E>
@@ -75,12 +77,13 @@ TAPEGRAD_INLINE auto log1p(const Expr<T, E>& x) {
   const T u = value(x);
   return detail::unary(x, log1p(u), u < T(-1) ? detail::quiet_nan<T>() : T(1) / (T(1) + u));
 }
-/// sqrt x; d/dx = 1/(2 sqrt x): +Inf at x = 0 (the one-sided limit), NaN for x < 0
+/// sqrt x; d/dx = 1/(2 sqrt x): +Inf at x = 0 (the one-sided limit, also at x = -0,
+/// where sqrt gives -0), NaN for x < 0
 template <class T, class E>
 TAPEGRAD_INLINE auto sqrt(const Expr<T, E>& x) {
   using std::sqrt;
   const T v = sqrt(value(x));
-  return detail::unary(x, v, T(0.5) / v);
+  return detail::unary(x, v, T(0.5) / (v == T(0) ? T(0) : v));
 }
 /// cube root; d/dx = 1/(3 cbrt(x)^2): +Inf at x = 0
 template <class T, class E>
