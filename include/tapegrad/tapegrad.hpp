@@ -20,3 +20,6 @@
 #include "tapegrad/eigen/values.hpp"
 
 #include "tapegrad/check/gradcheck.hpp"
+
+#include "tapegrad/io/csv.hpp"
+#include "tapegrad/io/gzip.hpp"
