@@ -22,4 +22,5 @@
 #include "tapegrad/check/gradcheck.hpp"
 
 #include "tapegrad/io/csv.hpp"
+#include "tapegrad/io/dot.hpp"
 #include "tapegrad/io/gzip.hpp"
