@@ -7,6 +7,7 @@
 /// the derivative used.
 
 #include <cmath>
+#include <limits>
 
 #include "tapegrad/core/math_exp_log.hpp"
 
@@ -58,28 +59,47 @@ TAPEGRAD_INLINE auto atan(const Expr<T, E>& x) {
   const T u = value(x);
   return detail::unary(x, atan(u), T(1) / (T(1) + u * u));
 }
+namespace detail {
+/// Partials of atan2(y, x): d/dy = x/r^2, d/dx = -y/r^2 with r^2 = x^2 + y^2; both 0 at
+/// the origin. Where r^2 would overflow or underflow T (|x|, |y| beyond sqrt(max) or below
+/// sqrt(min)) they are computed as (x/r)/r with r = hypot(x, y).
+template <class T>
+struct Atan2Partials {
+  T dy, dx;
+};
+template <class T>
+TAPEGRAD_INLINE Atan2Partials<T> atan2_partials(const T& y, const T& x) {
+  using std::hypot;
+  const T r2 = x * x + y * y;
+  if (r2 >= std::numeric_limits<T>::min() && r2 <= std::numeric_limits<T>::max()) return {x / r2, -y / r2};
+  const T r = hypot(x, y);
+  if (r == T(0)) return {T(0), T(0)};
+  return {x / r / r, -y / r / r};
+}
+}  // namespace detail
+
 /// atan2(y, x), the angle of the point (x, y); d/dy = x/r^2, d/dx = -y/r^2 with
-/// r^2 = x^2 + y^2 (both 0 at the origin)
+/// r^2 = x^2 + y^2 (both 0 at the origin; no overflow or underflow in r^2)
 template <class T, class Y, class X>
 TAPEGRAD_INLINE auto atan2(const Expr<T, Y>& y, const Expr<T, X>& x) {
   using std::atan2;
-  const T vy = value(y), vx = value(x), r2 = vx * vx + vy * vy;
-  const bool origin = (r2 == T(0));
-  return detail::binary(y, x, atan2(vy, vx), origin ? T(0) : vx / r2, origin ? T(0) : -vy / r2);
+  const T vy = value(y), vx = value(x);
+  const auto d = detail::atan2_partials(vy, vx);
+  return detail::binary(y, x, atan2(vy, vx), d.dy, d.dx);
 }
 /// atan2(y, c); d/dy = c/r^2 (0 at the origin)
 template <class T, class Y>
 TAPEGRAD_INLINE auto atan2(const Expr<T, Y>& y, const detail::scalar_arg<T>& c) {
   using std::atan2;
-  const T vy = value(y), r2 = c * c + vy * vy;
-  return detail::unary(y, atan2(vy, c), (r2 == T(0)) ? T(0) : c / r2);
+  const T vy = value(y);
+  return detail::unary(y, atan2(vy, c), detail::atan2_partials(vy, c).dy);
 }
 /// atan2(c, x); d/dx = -c/r^2 (0 at the origin)
 template <class T, class X>
 TAPEGRAD_INLINE auto atan2(const detail::scalar_arg<T>& c, const Expr<T, X>& x) {
   using std::atan2;
-  const T vx = value(x), r2 = vx * vx + c * c;
-  return detail::unary(x, atan2(c, vx), (r2 == T(0)) ? T(0) : -c / r2);
+  const T vx = value(x);
+  return detail::unary(x, atan2(c, vx), detail::atan2_partials(c, vx).dx);
 }
 
 /// sinh x; d/dx = cosh x
