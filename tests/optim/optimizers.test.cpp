@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the tapegrad developers
+// Each optimizer's first steps against a hand computation, and the schedules' values.
+
+#include <cmath>
+#include <stdexcept>
+
+#include "tapegrad/optim/optim.hpp"
+#include "test_support.hpp"
+
+namespace optim = tapegrad::optim;
+using Eigen::VectorXd;
+
+namespace {
+// A fixed gradient sequence (as if from three different batches).
+VectorXd grad(int t) {
+  switch (t) {
+    case 0: return VectorXd{{1.0, -2.0}};
+    case 1: return VectorXd{{0.5, 4.0}};
+    default: return VectorXd{{-1.0, 0.25}};
+  }
+}
+}  // namespace
+
+TEST_CASE("GradientDescent: w <- w - alpha g", "[optim][optimizer]") {
+  optim::GradientDescent<double> gd(0.1);
+  VectorXd w{{1.0, 1.0}};
+  gd.step(w, grad(0));
+  CHECK(w == VectorXd{{1.0 - 0.1, 1.0 + 0.2}});
+  gd.step(w, grad(1), 0.5);  // an explicit (scheduled) learning rate
+  CHECK_CLOSE(w[0], 0.9 - 0.25, 1e-15);
+  CHECK_CLOSE(w[1], 1.2 - 2.0, 1e-15);
+}
+
+TEST_CASE("Momentum: v <- mu v + g, w <- w - alpha v (and Nesterov)", "[optim][optimizer]") {
+  const double a = 0.1, mu = 0.9;
+  optim::Momentum<double> heavy(a, mu), nesterov(a, mu, true);
+  VectorXd w{{1.0, -1.0}}, wn = w;
+  VectorXd v = VectorXd::Zero(2), w_hand = w, wn_hand = w;
+  for (int t = 0; t < 3; ++t) {
+    heavy.step(w, grad(t));
+    nesterov.step(wn, grad(t));
+    v = mu * v + grad(t);
+    w_hand -= a * v;
+    wn_hand -= a * (grad(t) + mu * v);
+    INFO("step " << t);
+    CHECK_CLOSE(w[0], w_hand[0], 1e-15);
+    CHECK_CLOSE(w[1], w_hand[1], 1e-15);
+    CHECK_CLOSE(wn[0], wn_hand[0], 1e-15);
+    CHECK_CLOSE(wn[1], wn_hand[1], 1e-15);
+  }
+  // numbers written out for the first two heavy-ball steps of coordinate 0:
+  // v1 = 1, w1 = 1 - 0.1 = 0.9; v2 = 0.9 + 0.5 = 1.4, w2 = 0.9 - 0.14 = 0.76
+  optim::Momentum<double> m(a, mu);
+  VectorXd x{{1.0}};
+  m.step(x, VectorXd{{1.0}});
+  CHECK_CLOSE(x[0], 0.9, 1e-15);
+  m.step(x, VectorXd{{0.5}});
+  CHECK_CLOSE(x[0], 0.76, 1e-15);
+}
+
+TEST_CASE("Adam: bias-corrected moments", "[optim][optimizer]") {
+  const double a = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  optim::Adam<double> adam(a, b1, b2, eps);
+  VectorXd w{{0.5, -0.5}}, hand = w, m = VectorXd::Zero(2), v = VectorXd::Zero(2);
+  for (int t = 1; t <= 3; ++t) {
+    const VectorXd g = grad(t - 1);
+    adam.step(w, g);
+    m = b1 * m + (1 - b1) * g;
+    v = b2 * v + (1 - b2) * g.cwiseAbs2();
+    for (int i = 0; i < 2; ++i) {
+      const double mhat = m[i] / (1 - std::pow(b1, t)), vhat = v[i] / (1 - std::pow(b2, t));
+      hand[i] -= a * mhat / (std::sqrt(vhat) + eps);
+    }
+    INFO("step " << t);
+    CHECK_CLOSE(w[0], hand[0], 1e-14);
+    CHECK_CLOSE(w[1], hand[1], 1e-14);
+  }
+  // The first Adam step moves every coordinate by about alpha (mhat/sqrt(vhat) = sign g).
+  optim::Adam<double> fresh(0.01);
+  VectorXd x{{0.0, 0.0}};
+  fresh.step(x, VectorXd{{3.0, -1e-3}});
+  CHECK_CLOSE(x[0], -0.01, 1e-9);
+  CHECK_CLOSE(x[1], 0.01, 1e-6);
+  CHECK(fresh.steps() == 1);
+  fresh.reset(2);
+  CHECK(fresh.steps() == 0);
+}
+
+TEST_CASE("Optimizer holds any optimizer by value", "[optim][optimizer]") {
+  optim::Optimizer<double> o = optim::Momentum<double>(0.1, 0.5);
+  optim::Optimizer<double> copy = o;
+  VectorXd w{{1.0}}, w2{{1.0}};
+  o.step(w, VectorXd{{1.0}}, 0.1);
+  o.step(w, VectorXd{{1.0}}, 0.1);
+  copy.step(w2, VectorXd{{1.0}}, 0.1);  // the copy has its own (fresh) velocity
+  CHECK_CLOSE(w[0], 1.0 - 0.1 - 0.15, 1e-15);
+  CHECK_CLOSE(w2[0], 0.9, 1e-15);
+  CHECK(o.name() == "Momentum");
+  CHECK(o.learning_rate() == 0.1);
+  REQUIRE(o.target<optim::Momentum<double>>() != nullptr);
+  CHECK(o.target<optim::Adam<double>>() == nullptr);
+  CHECK_THROWS_WITH(o.step(w, VectorXd{{1.0, 2.0}}, 0.1), ContainsSubstring("the gradient has 2 entries but w has 1"));
+}
+
+TEST_CASE("optimizer arguments are checked", "[optim][optimizer]") {
+  CHECK_THROWS_WITH(optim::GradientDescent<double>(0.0), ContainsSubstring("learning_rate is 0; expected a finite number > 0"));
+  CHECK_THROWS_WITH(optim::GradientDescent<double>(-0.5), ContainsSubstring("learning_rate is -0.5"));
+  CHECK_THROWS_WITH(optim::GradientDescent<double>(std::nan("")), ContainsSubstring("learning_rate is NaN"));
+  CHECK_THROWS_WITH(optim::Momentum<double>(0.1, 1.0), ContainsSubstring("momentum is 1; expected a number in [0, 1)"));
+  CHECK_THROWS_WITH(optim::Adam<double>(-1.0), ContainsSubstring("Adam: learning_rate is -1"));
+  CHECK_THROWS_WITH(optim::Adam<double>(0.1, 0.9, 1.5), ContainsSubstring("beta2 is 1.5"));
+  CHECK_THROWS_WITH(optim::Adam<double>(0.1, 0.9, 0.999, 0.0), ContainsSubstring("epsilon is 0"));
+}
+
+TEST_CASE("schedules: constant, step, exponential, inverse-time", "[optim][schedule]") {
+  const double a0 = 0.8;
+  const optim::Schedule<double> constant;
+  const optim::Schedule<double> step = optim::StepDecay<double>(3, 0.5);
+  const optim::Schedule<double> expo = optim::ExponentialDecay<double>(0.9);
+  const optim::Schedule<double> inv = optim::InverseTimeDecay<double>(0.5);
+  const double step_expected[] = {0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2};
+  for (int t = 0; t < 7; ++t) {
+    INFO("t = " << t);
+    CHECK(constant(a0, t) == a0);
+    CHECK_CLOSE(step(a0, t), step_expected[t], 1e-15);
+    CHECK_CLOSE(expo(a0, t), a0 * std::pow(0.9, t), 1e-15);
+    CHECK_CLOSE(inv(a0, t), a0 / (1.0 + 0.5 * t), 1e-15);
+  }
+  CHECK_CLOSE(inv(a0, 2), 0.4, 1e-15);
+  const optim::Schedule<double> custom = [](double alpha0, std::int64_t t) { return alpha0 / double(t + 1); };
+  CHECK(custom(1.0, 3) == 0.25);
+  CHECK_THROWS_WITH(optim::StepDecay<double>(0, 0.5), ContainsSubstring("step_size is 0; expected >= 1"));
+  CHECK_THROWS_WITH(optim::StepDecay<double>(2, 1.5), ContainsSubstring("gamma is 1.5; expected a number in (0, 1]"));
+  CHECK_THROWS_WITH(optim::ExponentialDecay<double>(0.0), ContainsSubstring("gamma is 0"));
+  CHECK_THROWS_WITH(optim::InverseTimeDecay<double>(-1.0), ContainsSubstring("k is -1; expected a finite number >= 0"));
+}
