@@ -146,6 +146,7 @@ TEST_CASE("dot: names, values, adjoints and constants in labels", "[io][dot]") {
   names.add(u, "u").add(L, "L \"loss\"").add_each(w, "w");
   DotOptions options;
   options.adjoints = true;
+  options.title = "a \"quoted\" title";
   const std::string dot = to_dot(tape, L, names, options);
   const Graph g = parse(dot);
   CHECK(g.nodes.size() == 4);
@@ -158,6 +159,7 @@ TEST_CASE("dot: names, values, adjoints and constants in labels", "[io][dot]") {
   CHECK_THAT(g.nodes.at(L.index()), ContainsSubstring("adjoint = 1"));
   CHECK_THAT(dot, ContainsSubstring("L \\\"loss\\\""));  // quotes escaped
   CHECK_THAT(dot, ContainsSubstring("peripheries=2"));   // the root
+  CHECK_THAT(dot, ContainsSubstring("label=\"a \\\"quoted\\\" title\";"));
 
   options.partials = false;
   const Graph bare = parse(to_dot(tape, names, options));

@@ -81,6 +81,7 @@ struct DotOptions {
   int precision = 4;             ///< significant digits of the numbers shown
   std::string rankdir = "LR";    ///< Graphviz layout direction: LR, TB, BT or RL
   std::string graph_name = "tape";
+  std::string title;             ///< a caption above the graph (none if empty)
 };
 
 namespace dot_detail {
@@ -148,8 +149,10 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
   }
 
   out << "digraph \"" << escape(options.graph_name) << "\" {\n"
-      << "  rankdir=" << options.rankdir << ";\n"
-      << "  node [fontname=\"Helvetica\", fontsize=11];\n"
+      << "  rankdir=" << options.rankdir << ";\n";
+  if (!options.title.empty())
+    out << "  label=\"" << escape(options.title) << "\";\n  labelloc=t;\n  fontname=\"Helvetica\";\n";
+  out << "  node [fontname=\"Helvetica\", fontsize=11];\n"
       << "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];\n";
 
   auto node = [&](std::size_t i, const std::string& indent) {
