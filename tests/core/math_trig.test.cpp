@@ -173,10 +173,12 @@ TEMPLATE_TEST_CASE("atan2 partials where x^2 + y^2 overflows or underflows T", "
   // |y|, |x| around sqrt(max) and sqrt(min): the partials x/r^2 and -y/r^2 are ordinary
   // normal numbers although r^2 is not representable in T. The closed form is
   // evaluated as (x/r)/r with r = hypot(x, y) in long double.
+  // tiny makes r^2 a subnormal with a few significant bits, zero makes it round to 0.
   const T big = T(4) * std::sqrt(std::numeric_limits<T>::max());
-  const T tiny = std::sqrt(std::numeric_limits<T>::min()) / T(4);
+  const T tiny = std::sqrt(std::numeric_limits<T>::min()) / T(4096);
+  const T zero = std::sqrt(std::numeric_limits<T>::denorm_min()) / T(4);
   for (const auto& p : {std::make_pair(big, -big / T(2)), std::make_pair(-big, big), std::make_pair(tiny, tiny * T(3)),
-                        std::make_pair(-tiny * T(2), tiny)}) {
+                        std::make_pair(-tiny * T(2), tiny), std::make_pair(zero, -zero)}) {
     const T y = p.first, x = p.second;
     const LD ly = y, lx = x, r = std::hypot(lx, ly);
     INFO("atan2(" << ly << ", " << lx << ")");
