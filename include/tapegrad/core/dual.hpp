@@ -110,16 +110,50 @@ TAPEGRAD_DUAL_UNARY(erf, T(1.128379167095512573896158903121545172L) * std::exp(-
 TAPEGRAD_DUAL_UNARY(erfc, T(-1.128379167095512573896158903121545172L) * std::exp(-x * x))
 TAPEGRAD_DUAL_UNARY(abs, x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0)))
 TAPEGRAD_DUAL_UNARY(fabs, x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0)))
+TAPEGRAD_DUAL_UNARY(floor, T(0))
+TAPEGRAD_DUAL_UNARY(ceil, T(0))
+TAPEGRAD_DUAL_UNARY(trunc, T(0))
+TAPEGRAD_DUAL_UNARY(round, T(0))
 #undef TAPEGRAD_DUAL_UNARY
 
-/// a^b; derivative b a^(b-1) a' + a^b ln(a) b' (each term 0 where the Var rule says so)
+/// x^2; derivative 2x
+template <class T>
+constexpr Dual<T> square(const Dual<T>& a) {
+  return {a.value * a.value, T(2) * a.value * a.derivative};
+}
+/// max(x, 0); derivative 1 for x > 0, else 0
+template <class T>
+constexpr Dual<T> relu(const Dual<T>& a) {
+  return a.value > T(0) ? a : Dual<T>();
+}
+/// The logistic function s = 1/(1 + e^-x), from z = e^-|x| (no overflow); derivative s(1 - s)
+template <class T>
+Dual<T> sigmoid(const Dual<T>& a) {
+  using std::abs;
+  using std::exp;
+  const T z = exp(-abs(a.value)), r = T(1) / (T(1) + z);
+  return {a.value >= T(0) ? r : z * r, z * r * r * a.derivative};
+}
+/// softplus(x) = ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|); derivative sigmoid(x)
+template <class T>
+Dual<T> softplus(const Dual<T>& a) {
+  using std::abs;
+  using std::exp;
+  using std::log1p;
+  const T z = exp(-abs(a.value)), r = T(1) / (T(1) + z);
+  const T s = a.value >= T(0) ? r : z * r;
+  return {(a.value > T(0) ? a.value : T(0)) + log1p(z), s * a.derivative};
+}
+
+/// a^b; derivative b a^(b-1) a' + a^b ln(a) b' (each term 0 where the Var rule says so,
+/// and where a' or b' is 0: a constant exponent of a negative base gives no NaN)
 template <class T>
 Dual<T> pow(const Dual<T>& a, const Dual<T>& b) {
   using std::log;
   using std::pow;
   const T v = pow(a.value, b.value);
-  const T da = (b.value == T(0)) ? T(0) : b.value * pow(a.value, b.value - T(1));
-  const T db = (a.value == T(0)) ? T(0) : v * log(a.value);
+  const T da = (b.value == T(0) || a.derivative == T(0)) ? T(0) : b.value * pow(a.value, b.value - T(1));
+  const T db = (a.value == T(0) || b.derivative == T(0)) ? T(0) : v * log(a.value);
   return {v, da * a.derivative + db * b.derivative};
 }
 /// atan2(y, x); derivative (x y' - y x') / (x^2 + y^2), 0 at the origin
@@ -137,6 +171,23 @@ Dual<T> hypot(const Dual<T>& a, const Dual<T>& b) {
   const T h = hypot(a.value, b.value);
   return {h, (h == T(0)) ? T(0) : (a.value * a.derivative + b.value * b.derivative) / h};
 }
+// A plain number on either side of pow, atan2, hypot is a constant dual number.
+#define TAPEGRAD_DUAL_MIXED(NAME)                                                    \
+  /** NAME with a constant second argument */                                        \
+  template <class T, class U, class = std::enable_if_t<std::is_arithmetic_v<U>>>    \
+  Dual<T> NAME(const Dual<T>& a, U c) {                                              \
+    return NAME(a, Dual<T>(c));                                                      \
+  }                                                                                  \
+  /** NAME with a constant first argument */                                         \
+  template <class T, class U, class = std::enable_if_t<std::is_arithmetic_v<U>>>    \
+  Dual<T> NAME(U c, const Dual<T>& b) {                                              \
+    return NAME(Dual<T>(c), b);                                                      \
+  }
+TAPEGRAD_DUAL_MIXED(pow)
+TAPEGRAD_DUAL_MIXED(atan2)
+TAPEGRAD_DUAL_MIXED(hypot)
+#undef TAPEGRAD_DUAL_MIXED
+
 /// max(a, b); ties give half of each derivative, as for Var
 template <class T>
 Dual<T> max(const Dual<T>& a, const Dual<T>& b) {
