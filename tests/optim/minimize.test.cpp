@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the tapegrad developers
+// minimize(): full-batch gradient descent on any differentiable f(w).
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <stdexcept>
+
+#include "tapegrad/optim/optim.hpp"
+#include "test_support.hpp"
+
+namespace optim = tapegrad::optim;
+using Eigen::VectorXd;
+
+TEST_CASE("minimize a quadratic: converges, and the first steps match a hand computation", "[optim][minimize]") {
+  // f(w) = (w0 - 1)^2 + 4 (w1 + 2)^2, gradient (2 (w0 - 1), 8 (w1 + 2))
+  auto f = [](const auto& w) { return (w[0] - 1.0) * (w[0] - 1.0) + 4.0 * (w[1] + 2.0) * (w[1] + 2.0); };
+  optim::MinimizeOptions<double> o;
+  o.optimizer = optim::GradientDescent<double>(0.1);
+  o.max_steps = 2;
+  auto r = optim::minimize(f, VectorXd::Zero(2), o);
+  // w1 = (0, 0) - 0.1 (-2, 16) = (0.2, -1.6); w2 = (0.2, -1.6) - 0.1 (-1.6, 3.2) = (0.36, -1.92)
+  CHECK(r.steps == 2);
+  CHECK(r.status == optim::Status::max_steps);
+  CHECK_CLOSE(r.w[0], 0.36, 1e-15);
+  CHECK_CLOSE(r.w[1], -1.92, 1e-15);
+  CHECK(r.loss_history.size() == 3);
+  CHECK(r.loss_history[0] == 17.0);
+  CHECK_CLOSE(r.loss, f(r.w), 1e-15);
+  CHECK_CLOSE(r.gradient[1], 8.0 * (-1.92 + 2.0), 1e-14);
+
+  o.max_steps = 10000;
+  o.gradient_tolerance = 1e-10;
+  r = optim::minimize(f, VectorXd::Zero(2), o);
+  CHECK(r.status == optim::Status::gradient_tolerance);
+  CHECK_CLOSE(r.w[0], 1.0, 1e-10);
+  CHECK_CLOSE(r.w[1], -2.0, 1e-10);
+}
+
+TEST_CASE("minimize Rosenbrock with Adam and with momentum", "[optim][minimize]") {
+  auto rosenbrock = [](const auto& w) {
+    return (1.0 - w[0]) * (1.0 - w[0]) + 100.0 * (w[1] - w[0] * w[0]) * (w[1] - w[0] * w[0]);
+  };
+  const VectorXd start{{-1.2, 1.0}};
+  optim::MinimizeOptions<double> o;
+  o.max_steps = 20000;
+  o.optimizer = optim::Adam<double>(0.02);
+  o.schedule = optim::InverseTimeDecay<double>(1e-3);
+  auto r = optim::minimize(rosenbrock, start, o);
+  CHECK(r.loss < 1e-6);
+  CHECK_CLOSE(r.w[0], 1.0, 1e-2);
+  o.optimizer = optim::Momentum<double>(1e-3, 0.9, true);
+  o.schedule = optim::ConstantRate<double>{};
+  r = optim::minimize(rosenbrock, start, o);
+  CHECK(r.loss < 1e-4);
+}
+
+TEST_CASE("minimize: divergence keeps the last finite point; callback and tolerance stops", "[optim][minimize]") {
+  auto f = [](const auto& w) { return w.squaredNorm(); };
+  optim::MinimizeOptions<double> o;
+  o.optimizer = optim::GradientDescent<double>(2.5);  // |1 - 2 alpha| = 4: grows until it overflows
+  o.max_steps = 100000;
+  const auto r = optim::minimize(f, VectorXd::Ones(3), o);
+  CHECK(r.status == optim::Status::diverged);
+  CHECK(r.w.allFinite());
+  CHECK(std::isfinite(r.loss));
+  CHECK(r.gradient.allFinite());
+  CHECK_CLOSE(r.loss, r.w.squaredNorm(), 1e-15);
+  CHECK(r.loss > 1e200);
+
+  o.optimizer = optim::GradientDescent<double>(0.1);
+  o.on_step = [](std::int64_t t, const VectorXd&, double, const VectorXd&) { return t < 5; };
+  const auto c = optim::minimize(f, VectorXd::Ones(3), o);
+  CHECK(c.status == optim::Status::stopped_by_callback);
+  CHECK(c.steps == 5);
+
+  o.on_step = nullptr;
+  o.loss_tolerance = 1e-9;
+  const auto l = optim::minimize(f, VectorXd::Ones(3), o);
+  CHECK(l.status == optim::Status::loss_tolerance);
+
+  CHECK_THROWS_WITH(optim::minimize(f, VectorXd(), o), ContainsSubstring("w0 is empty"));
+  CHECK_THROWS_WITH(optim::minimize(f, VectorXd{{1.0, std::nan("")}}, o), ContainsSubstring("w0(1, 0) is NaN"));
+  o.max_steps = -1;
+  CHECK_THROWS_WITH(optim::minimize(f, VectorXd::Ones(2), o), ContainsSubstring("max_steps is -1"));
+}
