@@ -73,7 +73,9 @@ TAPEGRAD_INLINE Selection<T> fmin_rule(const T& a, const T& b) {
 }  // namespace detail
 
 // Each selection in four forms: two expressions, expression and constant, constant and
-// expression, and two Vars (so ADL prefers it to std::max<Var> in generic code).
+// expression, and two expressions of the same type (Var and Var, or two nodes such as
+// x * 2 and y * 2): an exact match, so that generic code's `using std::max; max(a, b)`
+// picks it rather than std::max<E>, which would return one operand whole.
 #define TAPEGRAD_SELECTION(NAME)                                                       \
   template <class T, class A, class B>                                                 \
   TAPEGRAD_INLINE auto NAME(const Expr<T, A>& a, const Expr<T, B>& b) {                \
@@ -90,8 +92,9 @@ TAPEGRAD_INLINE Selection<T> fmin_rule(const T& a, const T& b) {
     const auto s = detail::NAME##_rule<T>(c, value(b));                                \
     return detail::unary(b, s.value, s.db);                                            \
   }                                                                                    \
-  template <class T>                                                                   \
-  TAPEGRAD_INLINE auto NAME(const Var<T>& a, const Var<T>& b) {                        \
+  template <class T, template <class...> class E, class... Args,                      \
+            class = std::enable_if_t<detail::is_expression<E<T, Args...>>::value>>     \
+  TAPEGRAD_INLINE auto NAME(const E<T, Args...>& a, const E<T, Args...>& b) {          \
     const auto s = detail::NAME##_rule<T>(a.value(), b.value());                       \
     return detail::binary(a, b, s.value, s.da, s.db);                                  \
   }
