@@ -24,3 +24,5 @@
 #include "tapegrad/io/csv.hpp"
 #include "tapegrad/io/dot.hpp"
 #include "tapegrad/io/gzip.hpp"
+
+#include "tapegrad/optim/optim.hpp"
