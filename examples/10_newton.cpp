@@ -24,10 +24,10 @@
 namespace {
 
 struct Result {
-  Eigen::VectorXd x;
-  double value = 0;
-  int iterations = 0;
-  std::vector<Eigen::VectorXd> path;
+  Eigen::VectorXd x;                  // the last iterate
+  double value = 0;                   // f(x)
+  int iterations = 0;                 // steps taken
+  std::vector<Eigen::VectorXd> path;  // x0, x1, ...
 };
 
 /// Backtracking: the largest t = 1, 1/2, 1/4, ... with sufficient decrease.
@@ -63,8 +63,7 @@ Result minimize(F f, Eigen::VectorXd x, bool newton, double tol, int max_iterati
     x += line_search(f, x, fx, g, p) * p;
     r.path.push_back(x);
   }
-  r.x = x;
-  r.value = f(x);
+  r.x = x, r.value = f(x);
   return r;
 }
 
@@ -95,16 +94,9 @@ struct LogisticLoss {
       for (Eigen::Index j = 0; j < d; ++j) z += (*X)(i, j) * w[j];
       loss += softplus(-(*sign)[i] * z);  // log(1 + e^-m), stable for every m
     }
-    S penalty = 0.0;
-    for (Eigen::Index j = 0; j < d; ++j) penalty += w[j] * w[j];
-    return S(loss / double(n) + 0.5 * lambda * penalty);
+    return S(loss / double(n) + 0.5 * lambda * w.head(d).squaredNorm());
   }
 };
-
-void report(const char* problem, const Result& newton, const Result& gd) {
-  std::printf("%s: Newton %d iterations (f = %.10g), gradient descent %d iterations (f = %.10g)\n", problem,
-              newton.iterations, newton.value, gd.iterations, gd.value);
-}
 
 }  // namespace
 
@@ -114,11 +106,10 @@ int main() {
   x0 << -1.2, 1.0;
   const Result newton = minimize(Rosenbrock{}, x0, true, 1e-8, 100);
   const Result gd = minimize(Rosenbrock{}, x0, false, 1e-8, 200000);
-  report("Rosenbrock", newton, gd);
-  example::expect("Newton x", newton.x[0], 1.0, 1e-8);
-  example::expect("Newton y", newton.x[1], 1.0, 1e-8);
-  example::expect("gradient descent x", gd.x[0], 1.0, 1e-6);
-  example::expect("gradient descent y", gd.x[1], 1.0, 1e-6);
+  std::printf("Rosenbrock: Newton %d iterations (f = %.3g), gradient descent %d (f = %.3g)\n", newton.iterations,
+              newton.value, gd.iterations, gd.value);
+  example::expect("Newton: |x - (1, 1)|", (newton.x - Eigen::Vector2d(1, 1)).norm(), 0.0, 1e-8);
+  example::expect("GD: |x - (1, 1)|", (gd.x - Eigen::Vector2d(1, 1)).norm(), 0.0, 1e-6);
   example::expect_true("Newton < 50 iterations", newton.iterations < 50);
   example::expect_true("GD needs > 100x as many", gd.iterations > 100 * newton.iterations);
 
@@ -138,30 +129,24 @@ int main() {
         s.x.push_back(r->path[i][0]), s.y.push_back(r->path[i][1]);
     c.paths.push_back(s);
   }
-  std::vector<example::plot::Series> full(2);
-  for (int k = 0; k < 2; ++k) {
-    full[k].name = k == 0 ? "newton" : "gradient_descent";
-    for (const auto& p : (k == 0 ? newton : gd).path) full[k].x.push_back(p[0]), full[k].y.push_back(p[1]);
-  }
-  if (!example::plot::write_csv("newton_rosenbrock_paths.csv", full) ||
-      !example::plot::write_svg("newton_rosenbrock.svg", c))
-    std::printf("  (could not write the picture; going on)\n");
-  else
-    std::printf("  wrote newton_rosenbrock_paths.csv and newton_rosenbrock.svg\n");
+  std::vector<std::vector<double>> rows;  // method (0 Newton, 1 GD), iteration, x, y
+  for (int k = 0; k < 2; ++k)
+    for (std::size_t i = 0; i < (k ? gd : newton).path.size(); ++i)
+      rows.push_back({double(k), double(i), (k ? gd : newton).path[i][0], (k ? gd : newton).path[i][1]});
+  const bool written = example::plot::write_csv("newton_rosenbrock_paths.csv", {"newton0_gd1", "iteration", "x", "y"},
+                                                rows) && example::plot::write_svg("newton_rosenbrock.svg", c);
+  std::printf("  %s newton_rosenbrock_paths.csv and newton_rosenbrock.svg\n", written ? "wrote" : "could not write");
 
   // 2. Logistic regression on breast cancer, standardized features, lambda = 1e-3.
   const auto data = tapegrad::io::read_labeled_csv<double>(std::string(TAPEGRAD_DATA_DIR) + "/breast_cancer.csv");
-  Eigen::MatrixXd X = data.features;
-  const Eigen::RowVectorXd mean = X.colwise().mean();
-  X.rowwise() -= mean;
-  const Eigen::RowVectorXd scale = (X.array().square().colwise().mean().sqrt()).matrix();
-  X = X.array().rowwise() / scale.array();
+  Eigen::MatrixXd X = data.features.rowwise() - data.features.colwise().mean();
+  X = X.array().rowwise() / X.array().square().colwise().mean().sqrt();  // mean 0, variance 1
   const Eigen::VectorXd sign = 2.0 * data.labels.cast<double>().array() - 1.0;
   const LogisticLoss loss{&X, &sign, 1e-3};
-  const Eigen::VectorXd w0 = Eigen::VectorXd::Zero(X.cols() + 1);
-  const Result ln = minimize(loss, w0, true, 1e-8, 100);
-  const Result lg = minimize(loss, w0, false, 1e-8, 200000);
-  report("Logistic regression", ln, lg);
+  const Result ln = minimize(loss, Eigen::VectorXd::Zero(X.cols() + 1), true, 1e-8, 100);
+  const Result lg = minimize(loss, Eigen::VectorXd::Zero(X.cols() + 1), false, 1e-8, 200000);
+  std::printf("Logistic regression: Newton %d iterations, gradient descent %d (loss %.10g)\n", ln.iterations,
+              lg.iterations, ln.value);
   const Eigen::ArrayXd margin = sign.array() * ((X * ln.x.head(X.cols())).array() + ln.x[X.cols()]);
   const double accuracy = double((margin > 0).count()) / double(X.rows());
   std::printf("  training accuracy %.4f\n", accuracy);

@@ -30,9 +30,13 @@ template <class T, class R>
 Var<T> as_scalar_result(const R& result, const char* caller) {
   if constexpr (is_expression<R>::value) {
     return Var<T>(result);
+  } else if constexpr (!std::is_base_of_v<Eigen::EigenBase<R>, R>) {
+    static_assert(is_expression<R>::value,  // false here; dependent, so only this error shows
+                  "f must return one scalar: a Var, an expression, or a 1x1 Eigen matrix of Var");
+    return Var<T>();
   } else {
-    static_assert(std::is_base_of_v<Eigen::EigenBase<R>, R>,
-                  "f must return a Var, an expression, or a 1x1 Eigen matrix of Var");
+    static_assert(R::SizeAtCompileTime == Eigen::Dynamic || R::SizeAtCompileTime == 1,
+                  "f must return one scalar: its Eigen result has more than one entry");
     if (result.size() != 1)
       throw_invalid_argument(std::string(caller) + ": f returned a " + shape_string(result.rows(), result.cols()) +
                              " matrix; it must return one scalar");
