@@ -49,7 +49,8 @@ struct Problem {
   Vector y;
   double L_star = 0, L0 = 0;
   // Mean squared error of a Vector, or of a vector of Var for the tape. The return type is
-  // spelled out: `auto` would return an expression that refers to a dead temporary.
+  // spelled out so the tape version returns a Var (the statement recorded here), not an
+  // expression that the caller records.
   template <class V>
   typename V::Scalar loss(const V& w) const {
     return (y - x * w).squaredNorm() / double(kExamples);
