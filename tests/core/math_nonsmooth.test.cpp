@@ -39,7 +39,6 @@ bool same(T a, T b) {
 }
 
 /// Step scales for central differences: the distance over which f' changes by O(f').
-const auto unit_or_size = [](LD x) { return std::max(LD(1), std::fabs(x)); };
 const auto size_of = [](LD x) { return std::fabs(x); };
 
 /// Checks a unary primitive f (a generic lambda: std:: for numbers, tapegrad for Vars) at
