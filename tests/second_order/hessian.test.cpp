@@ -278,12 +278,9 @@ TEMPLATE_TEST_CASE("every binary primitive's second partials", "[second_order][h
       points);
 }
 
-TEST_CASE("sigmoid and softplus at x = 0: the e part of the value", "[second_order][hessian][!mayfail]") {
-  // Known defect in core/math_special.hpp (not in the Dual code): sigmoid_and_slope and
-  // softplus compute exp(-|x|), and |x| has derivative 0 at x = 0, so on a Var<Dual>
-  // tape the e part of sigmoid(0) and softplus(0) is 0 instead of x'/4 and x'/2. The fix
-  // (exp(x >= 0 ? -x : x) instead of exp(-abs(x)), and the softplus value written per
-  // branch) changes nothing for Var<double>. Until then this test may fail.
+TEST_CASE("sigmoid and softplus at x = 0: the e part of the value", "[second_order][hessian]") {
+  // sigmoid and softplus compute exp(x >= 0 ? -x : x), not exp(-|x|): |x| has derivative
+  // 0 at x = 0, which would lose the e part of sigmoid(0) and softplus(0) on a Var<Dual> tape.
   const Second<double> s = second_derivative([](const auto& x) { return x * sigmoid(x); }, 0.0);
   CHECK_CLOSE(s.d2, 0.5, 1e-15);  // (x s)'' = 2 s' + x s'' = 1/2 at 0
   const Second<double> p = second_derivative([](const auto& x) { return softplus(x); }, 0.0);
@@ -322,13 +319,10 @@ TEMPLATE_TEST_CASE("Rosenbrock Hessian against its closed form, n = 2 and n = 10
   }
 }
 
-TEST_CASE("statements whose first-order adjoint is exactly 0 still carry H v", "[second_order][hessian][!mayfail]") {
-  // Known defect in Tape::sweep (core/tape.hpp, not in the Dual code): it skips a
-  // statement when `adjoint != T(0)` is false, and Dual compares values only, so a
-  // statement whose adjoint is 0 + c e with c != 0 is skipped and its c e lost. That
-  // happens wherever a residual is exactly 0: Rosenbrock at its minimum (1, 1) or at
-  // the origin, where x1 - x0^2 = 0. The fix is a zero test that looks at both parts of
-  // a Dual (for instance an ADL hook is_zero(a) in the two places the sweep tests).
+TEST_CASE("statements whose first-order adjoint is exactly 0 still carry H v", "[second_order][hessian]") {
+  // The sweep skips a statement whose adjoint is zero; for Dual it must look at both
+  // parts (is_zero_adjoint), or an adjoint 0 + c e, wherever a residual is exactly 0
+  // (Rosenbrock at its minimum (1, 1) or at the origin), would lose its c e.
   Eigen::VectorXd x = Eigen::VectorXd::Ones(2);
   Eigen::MatrixXd H = tapegrad::hessian(Rosenbrock{}, x);  // [[802, -400], [-400, 200]]
   CHECK(H(0, 0) == 802.0);

@@ -66,6 +66,13 @@ struct Dual {
   }
 };
 
+/// An adjoint is zero only if both parts are: 0 + c e still carries second order.
+template <class T>
+constexpr bool is_zero_adjoint(const Dual<T>& a) noexcept {
+  if constexpr (std::is_arithmetic_v<T>) return a.value == T(0) && a.derivative == T(0);
+  else return is_zero_adjoint(a.value) && is_zero_adjoint(a.derivative);  // nested duals
+}
+
 namespace detail {
 /// f(a) with f(a.value) = v and f'(a.value) = slope: the chain rule in one place.
 template <class T>

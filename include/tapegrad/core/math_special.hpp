@@ -20,9 +20,10 @@ inline const T two_over_sqrt_pi = T(1.128379167095512573896158903121545172L);
 /// s = 1/(1+z) for x >= 0, z/(1+z) for x < 0; s(1 - s) = z/(1+z)^2 in both cases.
 template <class T>
 TAPEGRAD_INLINE void sigmoid_and_slope(const T& x, T& s, T& slope) {
-  using std::abs;
   using std::exp;
-  const T z = exp(-abs(x));
+  // exp(x >= 0 ? -x : x), not exp(-abs(x)): abs has derivative 0 at 0, which would drop
+  // the second-order part when T is a Dual (sigmoid''(0) and softplus''(0)).
+  const T z = exp(x >= T(0) ? T(-x) : x);
   const T r = T(1) / (T(1) + z);
   s = (x >= T(0)) ? r : z * r;
   slope = z * r * r;
@@ -64,21 +65,19 @@ TAPEGRAD_INLINE T sigmoid(T x) {
 /// softplus(x) = ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|); d/dx = s(x)
 template <class T, class E>
 TAPEGRAD_INLINE auto softplus(const Expr<T, E>& x) {
-  using std::abs;
   using std::exp;
   using std::log1p;
   const T u = value(x);
   T s, slope;
   detail::sigmoid_and_slope(u, s, slope);
-  return detail::unary(x, (u > T(0) ? u : T(0)) + log1p(exp(-abs(u))), s);
+  return detail::unary(x, u > T(0) ? T(u + log1p(exp(-u))) : T(log1p(exp(u))), s);
 }
 /// ln(1 + e^x) for plain numbers (stable for large |x|).
 template <class T, class = std::enable_if_t<std::is_floating_point_v<T>>>
 TAPEGRAD_INLINE T softplus(T x) {
-  using std::abs;
   using std::exp;
   using std::log1p;
-  return (x > T(0) ? x : T(0)) + log1p(exp(-abs(x)));
+  return x > T(0) ? x + log1p(exp(-x)) : log1p(exp(x));
 }
 
 }  // namespace tapegrad

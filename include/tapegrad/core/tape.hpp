@@ -50,6 +50,14 @@ inline constexpr Arity kCustomInner{254};
 inline constexpr Arity kCustomTop{255};
 }  // namespace detail
 
+/// True if an adjoint contributes nothing, so the sweep may skip its statement. Found by
+/// argument-dependent lookup: Dual<T> overloads it to look at both parts, because an
+/// adjoint 0 + c e still carries a second-order term.
+template <class T>
+TAPEGRAD_INLINE bool is_zero_adjoint(const T& a) noexcept {
+  return a == T(0);
+}
+
 /// Records operations on Var<T> and computes adjoints by one reverse sweep.
 /// Not copyable or movable: Vars and the thread's active-tape pointer refer to it.
 template <class T>
@@ -320,7 +328,7 @@ class Tape : public detail::TapeOwnership<T> {
       carry = T(0);
       // A statement with a zero adjoint (one y does not depend on) contributes nothing;
       // skipping it keeps an Inf or NaN partial from turning 0 into NaN elsewhere.
-      if (a == T(0) && k <= detail::kFoldLimit) {
+      if (is_zero_adjoint(a) && k <= detail::kFoldLimit) {
         p -= k;
         continue;
       }
@@ -357,7 +365,7 @@ class Tape : public detail::TapeOwnership<T> {
             const Custom& s = custom_[--c];
             // Like a scalar statement, a block nobody depends on is skipped.
             const T* out = adjoint + s.first;
-            if (std::any_of(out, out + s.count, [](const T& g) { return g != T(0); }))
+            if (std::any_of(out, out + s.count, [](const T& g) { return !is_zero_adjoint(g); }))
               s.backward(s.object, adjoint, s.first);
             i = s.first;
           }
