@@ -215,3 +215,13 @@ TEST_CASE("Dual functions applied twice follow the chain rule", "[second_order][
       (2 * x / (1 + x * x)) / std::sqrt(x) - std::log(1 + x * x) * 0.5 / (x * std::sqrt(x));
   CHECK_CLOSE(q.derivative, expected, 1e-14);
 }
+
+TEST_CASE("expm1 of a Dual keeps its derivative e^x for x << 0", "[second_order][dual]") {
+  // expm1(x) + 1 would round to 0 here; the derivative must be e^x to full precision.
+  for (const double x : {-20.0, -40.0, -700.0}) {
+    const Dual<double> y = expm1(Dual<double>(x, 1.0));
+    INFO("x = " << x);
+    CHECK(y.value == std::expm1(x));
+    CHECK_THAT(y.derivative, Catch::Matchers::WithinRel(std::exp(x), 1e-15));
+  }
+}

@@ -94,7 +94,7 @@ constexpr Dual<T> chain(const Dual<T>& a, const T& v, const T& slope) {
   }
 TAPEGRAD_DUAL_UNARY(exp, v)
 TAPEGRAD_DUAL_UNARY(exp2, T(0.693147180559945309417232121458176568L) * v)
-TAPEGRAD_DUAL_UNARY(expm1, v + T(1))
+TAPEGRAD_DUAL_UNARY(expm1, [&] { using std::exp; return exp(x); }())  // e^x, not expm1 + 1: exact for x << 0
 TAPEGRAD_DUAL_UNARY(log, T(1) / x)
 TAPEGRAD_DUAL_UNARY(log2, T(1) / (x * T(0.693147180559945309417232121458176568L)))
 TAPEGRAD_DUAL_UNARY(log10, T(1) / (x * T(2.302585092994045684017991454684364208L)))
