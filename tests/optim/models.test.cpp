@@ -155,3 +155,27 @@ TEST_CASE("parameters: one flat vector, named blocks, one statement to bind", "[
   CHECK(g.head(6).isOnes());
   CHECK((g.tail(3).array() == 3.0).all());
 }
+
+TEST_CASE("float and long double models train too", "[optim][models]") {
+  auto run = [](auto zero) {
+    using T = decltype(zero);
+    tapegrad::MatrixX<T> X(40, 2);
+    Eigen::VectorXi labels(40);
+    for (Index i = 0; i < 40; ++i) {
+      X(i, 0) = T(i % 2 ? 1 : -1) + T(0.01) * T(i);
+      X(i, 1) = T(0.5);
+      labels[i] = int(i % 2);
+    }
+    const auto data = optim::Dataset<T>::from_labels(X, labels);
+    optim::MLP<T> model({2, 4, 2}, optim::Nonlinearity::tanh, optim::Output::softmax, 1);
+    optim::TrainOptions<T> o;
+    o.epochs = 20;
+    o.batch_size = 8;
+    o.optimizer = optim::Adam<T>(T(0.05));
+    const auto h = optim::train(model, data, o);
+    CHECK(h.loss.back() < h.loss.front());
+    CHECK(optim::accuracy(model, data) == 1.0);
+  };
+  run(0.0f);
+  run(0.0L);
+}
