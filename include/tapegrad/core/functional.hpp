@@ -103,13 +103,14 @@ Var<T> record_output(Workspace<T>& ws, F& f, const Inputs& inputs, const char* c
   return y;
 }
 
-/// Backward from y, then copies the input adjoints into g (resized to n).
+/// Backward from y, then copies the input adjoints into g (resized to n). The inputs
+/// are one block of consecutive slots (record_inputs), so this is one bulk copy.
 template <class T, class Inputs, class G>
 void sweep_into(Workspace<T>& ws, const Var<T>& y, const Inputs& inputs, G& g) {
   ws.tape.backward(y);
+  const auto n = static_cast<std::size_t>(inputs.size());
   g.resize(inputs.size());
-  for (std::size_t i = 0; i < static_cast<std::size_t>(inputs.size()); ++i)
-    g[i] = ws.tape.adjoint_at(inputs[i].index());
+  ws.tape.copy_adjoints(inputs[0].index(), n, &g[0]);
 }
 
 template <class X>

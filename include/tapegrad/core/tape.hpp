@@ -24,6 +24,7 @@
 /// the top of the block; they live in an arena and are destroyed on rewind/clear.
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -48,6 +49,17 @@ enum class Arity : std::uint8_t {};
 /// Arity codes above kFoldLimit mark the slots of a custom statement's output block.
 inline constexpr Arity kCustomInner{254};
 inline constexpr Arity kCustomTop{255};
+
+/// x * y + z: one fused instruction where the target has FMA (a shorter dependency chain
+/// from one statement to the next in the sweep, and one rounding instead of two), the
+/// plain expression elsewhere and for non-floating-point T (Dual).
+template <class T>
+TAPEGRAD_INLINE T multiply_add(const T& x, const T& y, const T& z) {
+#if defined(__FMA__)
+  if constexpr (std::is_floating_point_v<T>) return std::fma(x, y, z);
+#endif
+  return x * y + z;
+}
 }  // namespace detail
 
 /// True if an adjoint contributes nothing, so the sweep may skip its statement. Found by
@@ -180,7 +192,9 @@ class Tape : public detail::TapeOwnership<T> {
   }
 
   /// Copies the adjoints of slots [first, first + n) to out (0 where the last sweep
-  /// did not reach). Unchecked: for extensions that own a block of slots.
+  /// did not reach). Unchecked: for code that owns a block of slots, such as the inputs
+  /// recorded by variables() (first = out[0].index()) or a matrix statement's outputs.
+  /// One pass over contiguous memory: the fast way to read a whole input gradient.
   void copy_adjoints(Index first, std::size_t n, T* out) const noexcept {
     const std::size_t end = std::min<std::size_t>(first + n, swept_);
     std::size_t k = 0;
@@ -317,61 +331,57 @@ class Tape : public detail::TapeOwnership<T> {
       if (arity[i] == detail::kCustomTop) i = custom_[--c].first;
       else p -= static_cast<unsigned>(arity[i]);
     }
-    // `carry` holds the contribution the previous statement made to slot i - 1 (the
-    // usual case in chains such as s += ...): kept in a register, it spares the next
-    // iteration a load that would wait for the store just made.
-    T carry(0);
+    // `a` is the finished adjoint of slot i. `next` collects the adjoint of slot i - 1
+    // (the usual target in chains such as s += ... or p *= ...): loaded before slot i's
+    // contributions are added to it in a register, so the chain from one statement to the
+    // next is a single multiply-add, with no store and reload in between.
+    T a = adjoint[top];
     for (std::size_t i = top; i > 0; --i) {
       const unsigned k = static_cast<unsigned>(arity[i]);
-      const T a = adjoint[i] + carry;
       adjoint[i] = a;
-      carry = T(0);
-      // A statement with a zero adjoint (one y does not depend on) contributes nothing;
-      // skipping it keeps an Inf or NaN partial from turning 0 into NaN elsewhere.
-      if (is_zero_adjoint(a) && k <= detail::kFoldLimit) {
-        p -= k;
+      const std::size_t below = i - 1;
+      T next = adjoint[below];
+      if (TAPEGRAD_UNLIKELY(k > detail::kFoldLimit)) {
+        const Custom& s = custom_[--c];
+        // Like a scalar statement, a block nobody depends on is skipped.
+        const T* out = adjoint + s.first;
+        if (std::any_of(out, out + s.count, [](const T& g) { return !is_zero_adjoint(g); }))
+          s.backward(s.object, adjoint, s.first);
+        i = s.first;
+        a = adjoint[i - 1];  // the custom backward may have added to it
         continue;
       }
-      const std::size_t below = i - 1;
-      auto add = [&](std::size_t j) {
-        const Index target = index[j];
-        const T contribution = partial[j] * a;
-        if (target == below) carry += contribution;
-        else adjoint[target] += contribution;
-      };
-      switch (k) {  // the common arities get straight-line code
-        case 0:
-          break;
-        case 1:
-          p -= 1;
-          add(p);
-          break;
-        case 2:
-          p -= 2;
-          add(p);
-          add(p + 1);
-          break;
-        case 3:
-          p -= 3;
-          add(p);
-          add(p + 1);
-          add(p + 2);
-          break;
-        default:
-          if (TAPEGRAD_LIKELY(k <= detail::kFoldLimit)) {
-            p -= k;
-            for (unsigned j = 0; j < k; ++j) add(p + j);
-          } else {
-            const Custom& s = custom_[--c];
-            // Like a scalar statement, a block nobody depends on is skipped.
-            const T* out = adjoint + s.first;
-            if (std::any_of(out, out + s.count, [](const T& g) { return !is_zero_adjoint(g); }))
-              s.backward(s.object, adjoint, s.first);
-            i = s.first;
-          }
+      // A statement with a zero adjoint (one y does not depend on) contributes nothing;
+      // skipping it keeps an Inf or NaN partial from turning 0 into NaN elsewhere.
+      if (!is_zero_adjoint(a)) {
+        auto add = [&](std::size_t j) {
+          const Index target = index[j];
+          if (target == below) next = detail::multiply_add(partial[j], a, next);
+          else adjoint[target] = detail::multiply_add(partial[j], a, adjoint[target]);
+        };
+        switch (k) {  // the common arities get straight-line code
+          case 0:
+            break;
+          case 1:
+            add(p - 1);
+            break;
+          case 2:
+            add(p - 2);
+            add(p - 1);
+            break;
+          case 3:
+            add(p - 3);
+            add(p - 2);
+            add(p - 1);
+            break;
+          default:
+            for (unsigned j = 0; j < k; ++j) add(p - k + j);
+        }
       }
+      p -= k;
+      a = next;
     }
-    adjoint[0] += carry;  // the sink (a statement at slot 1 may point at slot 0)
+    adjoint[0] = a;  // the sink (a statement at slot 1 may point at slot 0)
   }
 
   void destroy_customs(std::size_t keep) noexcept {
