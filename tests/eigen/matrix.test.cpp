@@ -240,3 +240,40 @@ TEST_CASE("blocks, rows, columns and reshaped views", "[matrix]") {
   CHECK_THROWS_AS(A.reshaped(4, 2), std::invalid_argument);
   CHECK(A.reshaped(3, 2)(2, 1).index() == A(1, 2).index());
 }
+
+TEST_CASE("cwise and cwise_sum: fused element-wise statements of a generic f", "[matrix][cwise]") {
+  // Unary and binary, mapped and summed; W and a same-shape part of W for the binary ones,
+  // so the two operands also share slots (their contributions must add up).
+  const auto f1 = [](auto a) {
+    using std::exp;
+    using std::sin;
+    return exp(sin(a)) * a;
+  };
+  const auto f2 = [](auto a, auto b) {
+    const auto t = b - a * a;
+    const auto u = 1.0 - a;
+    return 100.0 * t * t + u * u + a / (2.0 + b * b);
+  };
+  check_matrix_gradient(
+      [&](const MatrixVar<double>& W, const MatrixVar<double>& b) {
+        const MatrixVar<double> left = tapegrad::block(W, 0, 0, 2, 2);
+        const MatrixVar<double> right = tapegrad::block(W, 0, 1, 2, 2);
+        return tapegrad::cwise_sum(f1, W) + tapegrad::sum(tapegrad::cwise(f1, b)) * 0.5 +
+               tapegrad::cwise_sum(f2, left, right) + tapegrad::dot(tapegrad::cwise(f2, right, left), left) +
+               tapegrad::cwise_sum(f2, W, W);
+      },
+      [&](const MatrixXd& W, const VectorXd& b) {
+        double total = 0;
+        for (Eigen::Index k = 0; k < W.size(); ++k) total += f1(W(k)) + f2(W(k), W(k));
+        for (Eigen::Index k = 0; k < b.size(); ++k) total += 0.5 * f1(b(k));
+        const MatrixXd left = W.block(0, 0, 2, 2), right = W.block(0, 1, 2, 2);
+        for (Eigen::Index k = 0; k < 4; ++k) total += f2(left(k), right(k)) + f2(right(k), left(k)) * left(k);
+        return total;
+      },
+      1e-6);
+  Tape<double> tape;
+  const auto A = tapegrad::matrix_variable(tape, MatrixXd::Ones(2, 3).eval());
+  const auto B = tapegrad::matrix_variable(tape, MatrixXd::Ones(3, 2).eval());
+  CHECK_THROWS_WITH(tapegrad::cwise_sum(f2, A, B), ContainsSubstring("must have the same shape"));
+  CHECK_THROWS_AS(tapegrad::cwise(f2, A, B), std::invalid_argument);
+}

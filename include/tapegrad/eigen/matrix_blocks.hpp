@@ -23,11 +23,27 @@ MatrixVar<T> block(const MatrixVar<T>& A, Eigen::Index i, Eigen::Index j, Eigen:
                                    ", " + std::to_string(j) + ") does not fit in a " +
                                    detail::shape_string(A.rows(), A.cols()) + " matrix");
   T* out = tape.arena().template allocate_array<T>(static_cast<std::size_t>(r * c));
-  Eigen::Map<MatrixX<T>>(out, r, c) = A.value().block(i, j, r, c);
+  const T* a = A.value().data();
+  const T* corner = a + i + j * A.rows();
+  if (r == 1) {  // plain loops: see the backward
+    for (Eigen::Index jj = 0; jj < c; ++jj) out[jj] = corner[jj * A.rows()];
+  } else {
+    for (Eigen::Index jj = 0; jj < c; ++jj)
+      for (Eigen::Index ii = 0; ii < r; ++ii) out[ii + jj * r] = corner[ii + jj * A.rows()];
+  }
   const Index fa = A.first_slot();
-  const Eigen::Index rows = A.rows(), cols = A.cols();
-  return detail::record_matrix(tape, out, r, c, [fa, rows, cols, i, j, r, c](T* adj, Index first) {
-    detail::adjoint_of(adj, fa, rows, cols).block(i, j, r, c) += detail::ConstMap<T>(adj + first, r, c);
+  const Eigen::Index rows = A.rows();
+  return detail::record_matrix(tape, out, r, c, [fa, rows, i, j, r, c](T* adj, Index first) {
+    // adj(A).block(i, j, r, c) += G, as plain loops (Eigen's block assignment of a thin
+    // block, e.g. a row, was several times slower), a row as one strided loop.
+    const T* G = adj + first;
+    T* corner = adj + fa + i + j * rows;
+    if (r == 1) {  // a row: one strided loop
+      for (Eigen::Index jj = 0; jj < c; ++jj) corner[jj * rows] += G[jj];
+      return;
+    }
+    for (Eigen::Index jj = 0; jj < c; ++jj)
+      for (Eigen::Index ii = 0; ii < r; ++ii) corner[ii + jj * rows] += G[ii + jj * r];
   });
 }
 /// Row i of A, as a 1 x cols matrix
