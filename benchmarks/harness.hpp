@@ -36,7 +36,8 @@ enum class Kind {
   hand_scalar,          // hand-written analytic gradient, scalar loop
   hand_vectorized,      // hand-written analytic gradient, Eigen
   tapegrad_scalar,      // the generic scalar loop run with Var<double>
-  tapegrad_vectorized,  // matrix/array statements (hook: rows added by the lead engineer)
+  tapegrad_vectorized,  // matrix/array statements (MatrixVar), see TapegradVectorized
+  tapegrad_hvp,         // second order: Hessian-vector product by hessian_vector_product
   adolc_retape,         // ADOL-C: trace_on ... trace_off, then gradient(): every call
   adolc_retape_keep,    // ADOL-C: trace_on(tag, keep = 1), then fos_reverse: every call
   adolc_one_trace,      // ADOL-C: gradient() on a trace recorded once (no retaping)
@@ -57,6 +58,8 @@ struct TapeStats {
   std::size_t arguments = 0;   // tape.argument_count()
   std::size_t bytes = 0;       // tape.recorded_bytes()
   std::vector<std::size_t> by_arity;  // operations (non-input statements) per arity
+  std::size_t matrix_statements = 0;  // custom statements (vectorized form)
+  bool vectorized = false;            // recorded by the vectorized form
 };
 
 /// One row's live state (a tape, a trace, buffers) for one benchmark run or check.
@@ -130,7 +133,8 @@ struct Problem {
   std::vector<double> x;
   std::vector<Row> rows;
   Targets targets;
-  std::string note;     // printed instead of rows while the problem is only a hook
+  std::string note;     // printed instead of rows when the problem cannot run (e.g. no data)
+  std::string gradient_of;  // second-order problems: the problem whose gradient they compare with
 
   /// Adds a row made by `make`, a callable returning std::unique_ptr<Evaluator>.
   template <class Make>
@@ -161,7 +165,8 @@ inline std::vector<double> uniform(std::size_t n, double lo, double hi, std::uin
 
 /// The tapegrad scalar form as a user writes it: one tape reused across calls (cleared
 /// each call), the inputs recorded as one block, the generic loop run with Var<double>,
-/// one backward sweep, and the gradient read into a plain vector. All of it is timed.
+/// one backward sweep, and the gradient read into a plain vector in one bulk copy (the
+/// inputs are one block of slots: Tape::copy_adjoints). All of it is timed.
 template <class F>
 class TapegradScalar final : public Timed<TapegradScalar<F>> {
  public:
@@ -172,7 +177,7 @@ class TapegradScalar final : public Timed<TapegradScalar<F>> {
     tape_.variables(x_.data(), x_.size(), vars_.data());
     const tapegrad::Var<double> y = f_(vars_.data());
     tape_.backward(y);
-    for (std::size_t i = 0; i < x_.size(); ++i) g[i] = tape_.adjoint_at(vars_[i].index());
+    tape_.copy_adjoints(vars_[0].index(), x_.size(), g);  // the inputs are one block
     return y.value();
   }
 
@@ -199,6 +204,41 @@ class TapegradScalar final : public Timed<TapegradScalar<F>> {
   tapegrad::Tape<double> tape_;  // this thread's active tape while the evaluator lives
   std::vector<tapegrad::Var<double>> vars_;
 };
+
+/// The tapegrad vectorized form: one tape reused across calls (cleared each call). The
+/// callable `double(tapegrad::Tape<double>&, double* g)` records the inputs as MatrixVars
+/// and the function with matrix statements, calls backward and reads the gradient into g;
+/// it returns f(x). All of it is timed.
+template <class F>
+class TapegradVectorized final : public Timed<TapegradVectorized<F>> {
+ public:
+  explicit TapegradVectorized(F f) : f_(std::move(f)) {}
+
+  TAPEGRAD_INLINE double compute(double* g) {
+    tape_.clear();
+    return f_(tape_, g);
+  }
+
+  std::optional<TapeStats> tape_stats() const override {
+    TapeStats s;
+    s.statements = tape_.size();
+    s.arguments = tape_.argument_count();
+    s.bytes = tape_.recorded_bytes();
+    s.matrix_statements = tape_.custom_count();
+    s.vectorized = true;
+    return s;
+  }
+
+ private:
+  F f_;
+  tapegrad::Tape<double> tape_;  // this thread's active tape while the evaluator lives
+};
+
+/// Wraps a callable double(tapegrad::Tape<double>&, double* g) as a vectorized-form row.
+template <class F>
+std::unique_ptr<Evaluator> vectorized(F f) {
+  return std::make_unique<TapegradVectorized<F>>(std::move(f));
+}
 
 }  // namespace tapegrad_bench
 

@@ -5,9 +5,11 @@
 // row with Google Benchmark (5 repetitions by default) and prints ONE table of median
 // times and ratios, tapegrad's tape statistics and the targets of the performance issue.
 //
-//   tapegrad_bench [--check_only] [--benchmark_* flags]
+//   tapegrad_bench [--check_only] [--tapegrad_time=cpu|real] [--benchmark_* flags]
 //
-// --check_only runs the checks and exits (non-zero if any gradient is off). Every usual
+// --check_only runs the checks and exits (non-zero if any gradient is off).
+// --tapegrad_time: the table reports the median CPU time per call (default: on a shared
+// machine, time spent descheduled is not the code's) or the median real (wall) time. Every usual
 // Google Benchmark flag works: --benchmark_filter=P3, --benchmark_repetitions=9,
 // --benchmark_min_time=1, --benchmark_enable_random_interleaving=false (on by default
 // here), --benchmark_out=results.json (every repetition, for your own analysis).
@@ -46,6 +48,7 @@ constexpr KindNames kNames[] = {
     {Kind::hand_vectorized, "hand gradient, Eigen vectorized", "hand_vectorized", nullptr},
     {Kind::tapegrad_scalar, "tapegrad, scalar form", "tapegrad_scalar", nullptr},
     {Kind::tapegrad_vectorized, "tapegrad, vectorized form", "tapegrad_vectorized", nullptr},
+    {Kind::tapegrad_hvp, "tapegrad, hessian_vector_product", "tapegrad_hvp", nullptr},
     {Kind::adolc_retape, "ADOL-C, retape + gradient()", "adolc_retape", "/ADOL-C retape"},
     {Kind::adolc_retape_keep, "ADOL-C, retape(keep) + fos_reverse", "adolc_retape_keep", "/ADOL-C keep"},
     {Kind::adolc_one_trace, "ADOL-C, gradient() on one trace", "adolc_one_trace", "/ADOL-C 1 trace"},
@@ -146,7 +149,7 @@ bool check_all(std::map<std::string, TapeStats>& stats) {
                      grad_text, value_text, kTolerance);
         ok = false;
       }
-      if (const auto s = ev->tape_stats()) stats[p.id] = *s;
+      if (const auto s = ev->tape_stats()) stats[p.id + (s->vectorized ? " vectorized" : "")] = *s;
       if (const std::string note = ev->note(); !note.empty()) std::printf("      %s\n", note.c_str());
     }
   }
@@ -162,15 +165,17 @@ class Collector : public benchmark::ConsoleReporter {
   explicit Collector(bool color) : ConsoleReporter(color ? OO_ColorTabular : OO_Tabular) {}
   std::map<std::string, std::vector<double>> seconds;  // per repetition, per call
   std::map<std::string, double> gb_median;              // when only aggregates arrive
+  bool cpu_time = true;                                 // else real (wall-clock) time
 
   void ReportRuns(const std::vector<Run>& runs) override {
     std::vector<Run> shown;
     for (const Run& run : runs) {
       const std::string& name = run.run_name.function_name;
       const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
+      const double total = cpu_time ? run.cpu_accumulated_time : run.real_accumulated_time;
       if (run.run_type == Run::RT_Iteration && !run.error_occurred && run.iterations > 0)
-        seconds[name].push_back(run.real_accumulated_time / static_cast<double>(run.iterations));
-      if (median) gb_median[name] = run.real_accumulated_time / static_cast<double>(run.iterations);
+        seconds[name].push_back(total / static_cast<double>(run.iterations));
+      if (median) gb_median[name] = total / static_cast<double>(run.iterations);
       if (run.error_occurred || median || (run.run_type == Run::RT_Iteration && run.repetitions <= 1))
         shown.push_back(run);
     }
@@ -233,7 +238,7 @@ double limit_of(const std::map<Kind, Timing>& t) {
   return best;
 }
 
-void print_table(const Medians& medians, int repetitions, bool interleaved) {
+void print_table(const Medians& medians, int repetitions, bool interleaved, bool cpu_time) {
   std::vector<Kind> peers;
   for (const KindNames& kn : kNames)
     if (kn.peer_column)
@@ -241,8 +246,8 @@ void print_table(const Medians& medians, int repetitions, bool interleaved) {
         if (find_row(p, kn.kind) && std::find(peers.begin(), peers.end(), kn.kind) == peers.end())
           peers.push_back(kn.kind);
 
-  std::printf("\n=== tapegrad benchmarks: median real time per call over %d repetitions%s ===\n", repetitions,
-              interleaved ? " (randomly interleaved)" : "");
+  std::printf("\n=== tapegrad benchmarks: median %s time per call over %d repetitions%s ===\n",
+              cpu_time ? "CPU" : "real", repetitions, interleaved ? " (randomly interleaved)" : "");
   std::printf("compiled with %s (%s), whatever CMAKE_BUILD_TYPE; one thread.\n", TAPEGRAD_BENCH_FLAGS,
               TAPEGRAD_BENCH_COMPILER);
   std::printf("cv: standard deviation / mean of the repetitions. /f: time / plain-double f (scalar loop).\n"
@@ -274,10 +279,6 @@ void print_table(const Medians& medians, int repetitions, bool interleaved) {
     for (const KindNames& kn : kNames) {
       const Kind k = kn.kind;
       const Row* r = find_row(p, k);
-      if (!r && k == Kind::tapegrad_vectorized) {
-        std::printf("  %-38s (hook: rows not written yet, see the problem file)\n", label(k));
-        continue;
-      }
       if (!r) continue;
       const Timing& tk = t.at(k);
       std::string name = label(k);
@@ -303,6 +304,16 @@ void print_table(const Medians& medians, int repetitions, bool interleaved) {
   }
 }
 
+void print_vectorized_stats(const std::map<std::string, TapeStats>& stats) {
+  std::printf("\ntapegrad tape per gradient (vectorized form, one recording): matrix statements (each one\n"
+              "custom statement with its Eigen backward), slots (one per matrix entry, inputs included).\n");
+  std::printf("  %-4s %18s %10s %10s\n", "", "matrix statements", "slots", "scalar args");
+  for (const auto& [id, s] : stats)
+    if (s.vectorized)
+      std::printf("  %-4s %18zu %10zu %10zu\n", id.substr(0, id.find(' ')).c_str(), s.matrix_statements, s.statements,
+                  s.arguments);
+}
+
 void print_tape_stats(const std::map<std::string, TapeStats>& stats) {
   std::printf("\ntapegrad tape per gradient (scalar form, one recording). A statement with k arguments\n"
               "occupies 1 + 12k bytes (arity byte; per argument a 4-byte index and an 8-byte partial);\n"
@@ -310,6 +321,7 @@ void print_tape_stats(const std::map<std::string, TapeStats>& stats) {
   std::printf("  %-4s %11s %8s %11s %10s %8s %12s %9s %9s  %s\n", "", "statements", "inputs", "operations",
               "arguments", "args/op", "rec. bytes", "B/stmt", "B/op", "operations by arity");
   for (const auto& [id, s] : stats) {
+    if (s.vectorized) continue;
     const std::size_t ops = s.statements - s.inputs;
     std::string arity;
     for (std::size_t k = 0; k < s.by_arity.size(); ++k)
@@ -372,6 +384,24 @@ void print_targets(const Medians& medians) {
     print_target(p.id + " " + p.name + ": tapegrad vectorized form / limit", "<=", p.targets.vectorized_over_limit,
                  limit > 0 ? tv.median / limit : 0, tv.present && limit > 0);
   }
+  // Second order: one Hessian-vector product against one gradient of the same f (the
+  // scalar form of the problem named by gradient_of), both measured in this run.
+  for (const Problem& p : problems()) {
+    if (p.gradient_of.empty()) continue;
+    const auto it = medians.find(p.id);
+    const auto jt = medians.find(p.gradient_of);
+    if (it == medians.end() || jt == medians.end() || !it->second.count(Kind::tapegrad_hvp) ||
+        !jt->second.count(Kind::tapegrad_scalar))
+      continue;
+    const Timing& h = it->second.at(Kind::tapegrad_hvp);
+    const Timing& g = jt->second.at(Kind::tapegrad_scalar);
+    if (h.present && g.present)
+      std::printf("  %s: hessian_vector_product / one gradient (%s scalar form): %s (%s / %s)\n", p.id.c_str(),
+                  p.gradient_of.c_str(), format_ratio(h.median / g.median).c_str(), format_time(h.median).c_str(),
+                  format_time(g.median).c_str());
+    else
+      std::printf("  %s: hessian_vector_product / one gradient: not measured in this run\n", p.id.c_str());
+  }
   // Faster than every peer row: one line per problem and tapegrad form, all peer ratios.
   for (const Problem& p : problems()) {
     const auto it = medians.find(p.id);
@@ -415,11 +445,16 @@ int main(int argc, char** argv) {
   args.push_back(repetitions_default);
   args.push_back(interleaving_default);
   bool check_only = false;
+  bool cpu_time = true;
   int repetitions = 5;
   bool interleaved = true;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--check_only") == 0) {
       check_only = true;
+      continue;
+    }
+    if (std::strncmp(argv[i], "--tapegrad_time=", 16) == 0) {
+      cpu_time = std::strcmp(argv[i] + 16, "real") != 0;
       continue;
     }
     if (std::strncmp(argv[i], "--benchmark_repetitions=", 24) == 0) repetitions = std::atoi(argv[i] + 24);
@@ -472,13 +507,15 @@ int main(int argc, char** argv) {
 #else
   Collector collector(false);
 #endif
+  collector.cpu_time = cpu_time;
   benchmark::RunSpecifiedBenchmarks(&collector);
 
   Medians medians;
   for (const Problem& p : problems())
     for (const Row& r : p.rows) medians[p.id][r.kind] = timing(collector, bench_name(p, r));
-  print_table(medians, repetitions, interleaved);
+  print_table(medians, repetitions, interleaved, cpu_time);
   print_tape_stats(stats);
+  print_vectorized_stats(stats);
   print_targets(medians);
   benchmark::Shutdown();
   return 0;

@@ -29,7 +29,7 @@ struct SumExpSin {
 };
 
 Problem make() {
-  Problem p{"P1", "sum_exp_sin", "n = 10,000", uniform(kN, -2.0, 2.0, 1), {}, {}, {}};
+  Problem p{"P1", "sum_exp_sin", "n = 10,000", uniform(kN, -2.0, 2.0, 1), {}, {}, {}, {}};
   p.targets.scalar_over_f = 2.0;
   p.targets.vectorized_over_limit = 2.0;
   add_generic_rows(p, SumExpSin{kN});
@@ -57,13 +57,23 @@ Problem make() {
     });
   });
 
-  // ---- HOOK: tapegrad vectorized form (the lead engineer writes this row) -------------
-  // Add the matrix/array-statement version of f here:
-  //   p.add(Kind::tapegrad_vectorized, [x = p.x] { return <an Evaluator>; });
-  // The Evaluator's run(g) returns f(x) and writes the gradient to g, the whole gradient
-  // timed as in TapegradScalar (harness.hpp). main.cpp then checks it against the
-  // hand-written gradient, times it and reports it against the physical limit and the
-  // target above; until then the table prints "hook".
+  // tapegrad, vectorized form: the inputs as one MatrixVar and f as ONE fused element-wise
+  // statement, cwise_sum (the slopes come from one forward-mode evaluation per entry).
+  p.add(Kind::tapegrad_vectorized, [xv = Eigen::VectorXd(xa.matrix())] {
+    return vectorized([xv](tapegrad::Tape<double>& tape, double* g) {
+      const tapegrad::MatrixVar<double> X = tapegrad::matrix_variable(tape, xv);
+      const tapegrad::Var<double> f = tapegrad::cwise_sum(
+          [](auto v) {
+            using std::exp;
+            using std::sin;
+            return exp(sin(v)) * v;
+          },
+          X);
+      tape.backward(f);
+      tape.copy_adjoints(X.first_slot(), kN, g);
+      return f.value();
+    });
+  });
   return p;
 }
 

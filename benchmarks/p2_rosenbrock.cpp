@@ -8,6 +8,7 @@
 // transcendental function, so every tape's ratio to f is large here (docs/benchmarks.md).
 
 #include <Eigen/Core>
+#include <limits>
 
 #include "harness.hpp"
 
@@ -36,7 +37,7 @@ struct Rosenbrock {
 using Pairs = Eigen::Array<double, 2, Eigen::Dynamic>;
 
 Problem make() {
-  Problem p{"P2", "rosenbrock", "extended Rosenbrock, n = 10,000", uniform(kN, -2.0, 2.0, 2), {}, {}, {}};
+  Problem p{"P2", "rosenbrock", "extended Rosenbrock, n = 10,000", uniform(kN, -2.0, 2.0, 2), {}, {}, {}, {}};
   p.targets.scalar_over_f = 30.0;
   p.targets.vectorized_over_limit = 3.0;
   add_generic_rows(p, Rosenbrock{kN});
@@ -73,12 +74,63 @@ Problem make() {
     });
   });
 
-  // ---- HOOK: tapegrad vectorized form (the lead engineer writes this row) -------------
-  // p.add(Kind::tapegrad_vectorized, ...): see the same hook in p1_sum_exp_sin.cpp.
+  // tapegrad, vectorized form: x as a 2 x n/2 MatrixVar, its rows (x_{2k} and x_{2k+1})
+  // as two block statements, and the sum of the pair terms as ONE fused statement.
+  p.add(Kind::tapegrad_vectorized, [xm = Eigen::MatrixXd(xp.matrix())] {
+    return vectorized([xm](tapegrad::Tape<double>& tape, double* g) {
+      const tapegrad::MatrixVar<double> X = tapegrad::matrix_variable(tape, xm);
+      const tapegrad::Var<double> f = tapegrad::cwise_sum(
+          [](auto even, auto odd) {
+            const auto t = odd - even * even;
+            const auto u = 1.0 - even;
+            return 100.0 * t * t + u * u;
+          },
+          tapegrad::row(X, 0), tapegrad::row(X, 1));
+      tape.backward(f);
+      tape.copy_adjoints(X.first_slot(), kN, g);
+      return f.value();
+    });
+  });
+  return p;
+}
+
+/// Second order (H2): H(x) v for the same f and x, v uniform in [-1, 1). The rows compute
+/// H v: the hand-written row is the analytic product (per pair, with t = x_{2k+1} - x_{2k}^2:
+/// d2f/dx_{2k}^2 = 1200 x_{2k}^2 - 400 x_{2k+1} + 2, d2f/dx_{2k}dx_{2k+1} = -400 x_{2k},
+/// d2f/dx_{2k+1}^2 = 200), tapegrad's is hessian_vector_product on the generic f
+/// (forward-over-reverse: one recording with Var<Dual<double>>, one sweep). main.cpp
+/// reports its time over one gradient (P2's scalar form) measured in the same run.
+Problem make_hvp() {
+  Problem p{"H2", "rosenbrock_hvp", "H v of extended Rosenbrock, n = 10,000 (rows compute H v)",
+            uniform(kN, -2.0, 2.0, 2), {}, {}, {}, {}};
+  p.gradient_of = "P2";
+  const std::vector<double> x = p.x;
+  const std::vector<double> v = uniform(kN, -1.0, 1.0, 22);
+  p.add(Kind::f_scalar, [x] { return evaluator([x](double*) { return Rosenbrock{kN}(x.data()); }); });
+  p.add(Kind::hand_scalar, [x, v] {
+    return evaluator([x, v](double* hv) {
+      for (std::size_t k = 0; k < kN; k += 2) {
+        const double a = x[k], b = x[k + 1];
+        hv[k] = (1200.0 * a * a - 400.0 * b + 2.0) * v[k] - 400.0 * a * v[k + 1];
+        hv[k + 1] = -400.0 * a * v[k] + 200.0 * v[k + 1];
+      }
+      return std::numeric_limits<double>::quiet_NaN();
+    });
+  });
+  p.add(Kind::tapegrad_hvp, [x, v] {
+    return evaluator([xv = Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(x.data(), kN)),
+                      vv = Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(v.data(), kN))](double* hv) {
+      const Eigen::VectorXd r =
+          tapegrad::hessian_vector_product([](const auto& xs) { return Rosenbrock{kN}(xs.data()); }, xv, vv);
+      Eigen::Map<Eigen::VectorXd>(hv, kN) = r;
+      return std::numeric_limits<double>::quiet_NaN();
+    });
+  });
   return p;
 }
 
 const Register registered(make);
+const Register registered_hvp(make_hvp);
 
 }  // namespace
 }  // namespace tapegrad_bench

@@ -61,7 +61,7 @@ struct LogregNll {
 
 Problem make() {
   const auto data = make_data();
-  Problem p{"P3", "logreg", "X 2,000 x 50, gradient wrt w (50)", uniform(kCols, -1.0, 1.0, 34), {}, {}, {}};
+  Problem p{"P3", "logreg", "X 2,000 x 50, gradient wrt w (50)", uniform(kCols, -1.0, 1.0, 34), {}, {}, {}, {}};
   p.targets.vectorized_over_limit = 1.5;
   add_generic_rows(p, LogregNll{data});
 
@@ -101,8 +101,19 @@ Problem make() {
     });
   });
 
-  // ---- HOOK: tapegrad vectorized form (the lead engineer writes this row) -------------
-  // p.add(Kind::tapegrad_vectorized, ...): see the same hook in p1_sum_exp_sin.cpp.
+  // tapegrad, vectorized form: w as a MatrixVar, z = X w as one product statement (X a
+  // plain column-major matrix, referenced), L = n * bce_with_logits(z, y) (the mean loss).
+  p.add(Kind::tapegrad_vectorized, [data, w = p.x] {
+    return vectorized([X = Eigen::MatrixXd(data->X), y = Eigen::VectorXd(data->y.matrix()),
+                       wv = Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(w.data(), kCols))](
+                          tapegrad::Tape<double>& tape, double* g) {
+      const tapegrad::MatrixVar<double> W = tapegrad::matrix_variable(tape, wv);
+      const tapegrad::Var<double> L = double(kRows) * tapegrad::bce_with_logits(X * W, y);
+      tape.backward(L);
+      tape.copy_adjoints(W.first_slot(), kCols, g);
+      return L.value();
+    });
+  });
   return p;
 }
 

@@ -169,7 +169,7 @@ struct HandVectorized {
 
 Problem make() {
   const auto data = make_data();
-  Problem p{"P4", "mlp", "16-32-32-1, sigmoid, batch 32, 1,633 parameters", uniform(kParams, -0.5, 0.5, 43), {}, {}, {}};
+  Problem p{"P4", "mlp", "16-32-32-1, sigmoid, batch 32, 1,633 parameters", uniform(kParams, -0.5, 0.5, 43), {}, {}, {}, {}};
   p.targets.vectorized_over_limit = 1.5;
   add_generic_rows(p, MlpLoss{data});
 
@@ -183,8 +183,36 @@ Problem make() {
     return evaluator([h = HandVectorized(data, theta)](double* g) mutable { return h(g); });
   });
 
-  // ---- HOOK: tapegrad vectorized form (the lead engineer writes this row) -------------
-  // p.add(Kind::tapegrad_vectorized, ...): see the same hook in p1_sum_exp_sin.cpp.
+  // tapegrad, vectorized form: the batch as rows, each layer one product, one bias and one
+  // sigmoid statement; the weights as MatrixVars whose column-major layout is theta's
+  // row-major one (V1 = W1^T is 16 x 32, V2 = W2^T, V3 = W3^T), so the gradient is copied
+  // straight into theta's layout; L = n * mse (mse is the mean).
+  p.add(Kind::tapegrad_vectorized, [data, theta = p.x] {
+    using RowBatch = Eigen::Matrix<double, kBatch, kIn, Eigen::RowMajor>;
+    return vectorized([theta, X = Eigen::MatrixXd(Eigen::Map<const RowBatch>(data->x.data())),
+                       Y = Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(data->y.data(), kBatch))](
+                          tapegrad::Tape<double>& tape, double* g) {
+      using tapegrad::MatrixVar;
+      using Block = Eigen::Map<const Eigen::MatrixXd>;
+      const double* t = theta.data();
+      const MatrixVar<double> V1 = tapegrad::matrix_variable(tape, Block(t + kW1, kIn, kHidden));
+      const MatrixVar<double> b1 = tapegrad::matrix_variable(tape, Block(t + kB1, kHidden, 1));
+      const MatrixVar<double> V2 = tapegrad::matrix_variable(tape, Block(t + kW2, kHidden, kHidden));
+      const MatrixVar<double> b2 = tapegrad::matrix_variable(tape, Block(t + kB2, kHidden, 1));
+      const MatrixVar<double> V3 = tapegrad::matrix_variable(tape, Block(t + kW3, kHidden, 1));
+      const MatrixVar<double> b3 = tapegrad::matrix_variable(tape, Block(t + kB3, 1, 1));
+      const MatrixVar<double> H1 = tapegrad::sigmoid(tapegrad::rowwise_add(X * V1, b1));
+      const MatrixVar<double> H2 = tapegrad::sigmoid(tapegrad::rowwise_add(H1 * V2, b2));
+      const MatrixVar<double> out = tapegrad::rowwise_add(H2 * V3, b3);
+      const tapegrad::Var<double> L = double(kBatch) * tapegrad::mse(out, Y);
+      tape.backward(L);
+      for (const MatrixVar<double>* m : {&V1, &b1, &V2, &b2, &V3, &b3}) {
+        tape.copy_adjoints(m->first_slot(), static_cast<std::size_t>(m->size()), g);
+        g += m->size();
+      }
+      return L.value();
+    });
+  });
   return p;
 }
 

@@ -32,7 +32,7 @@ struct LogSumExp {
 };
 
 Problem make() {
-  Problem p{"P5", "logsumexp", "n = 10,000", uniform(kN, -3.0, 3.0, 5), {}, {}, {}};
+  Problem p{"P5", "logsumexp", "n = 10,000", uniform(kN, -3.0, 3.0, 5), {}, {}, {}, {}};
   p.targets.scalar_over_f = 2.0;
   p.targets.vectorized_over_limit = 1.5;
   add_generic_rows(p, LogSumExp{kN});
@@ -70,8 +70,16 @@ Problem make() {
     });
   });
 
-  // ---- HOOK: tapegrad vectorized form (the lead engineer writes this row) -------------
-  // p.add(Kind::tapegrad_vectorized, ...): see the same hook in p1_sum_exp_sin.cpp.
+  // tapegrad, vectorized form: the inputs as one MatrixVar, logsumexp as one statement.
+  p.add(Kind::tapegrad_vectorized, [xv = Eigen::VectorXd(xa.matrix())] {
+    return vectorized([xv](tapegrad::Tape<double>& tape, double* g) {
+      const tapegrad::MatrixVar<double> X = tapegrad::matrix_variable(tape, xv);
+      const tapegrad::Var<double> f = tapegrad::logsumexp(X);
+      tape.backward(f);
+      tape.copy_adjoints(X.first_slot(), kN, g);
+      return f.value();
+    });
+  });
   return p;
 }
 

@@ -26,7 +26,7 @@ struct Product {
 };
 
 Problem make() {
-  Problem p{"P6", "product", "1,000 terms in (0.5, 1.5)", uniform(kN, 0.5, 1.5, 6), {}, {}, {}};
+  Problem p{"P6", "product", "1,000 terms in (0.5, 1.5)", uniform(kN, 0.5, 1.5, 6), {}, {}, {}, {}};
   p.targets.scalar_over_f = 8.0;
   add_generic_rows(p, Product{kN});
 
@@ -48,8 +48,16 @@ Problem make() {
     });
   });
 
-  // ---- HOOK: tapegrad vectorized form (the lead engineer writes this row) -------------
-  // p.add(Kind::tapegrad_vectorized, ...): see the same hook in p1_sum_exp_sin.cpp.
+  // tapegrad, vectorized form: the inputs as one MatrixVar, prod as one statement.
+  p.add(Kind::tapegrad_vectorized, [xv = Eigen::VectorXd(xa.matrix())] {
+    return vectorized([xv](tapegrad::Tape<double>& tape, double* g) {
+      const tapegrad::MatrixVar<double> X = tapegrad::matrix_variable(tape, xv);
+      const tapegrad::Var<double> f = tapegrad::prod(X);
+      tape.backward(f);
+      tape.copy_adjoints(X.first_slot(), kN, g);
+      return f.value();
+    });
+  });
   return p;
 }
 
