@@ -13,53 +13,13 @@
 #include <limits>
 #include <utility>
 
-#include "test_support.hpp"
+#include "core/math_checks.hpp"
 
 using tapegrad::Tape;
 using tapegrad::Var;
 
 namespace {
-using LD = long double;
-
-/// |actual - expected| / |expected| in long double; 0 if they are equal (Inf included),
-/// NaN (which fails every bound) if actual is NaN.
-LD rel_error(LD actual, LD expected) {
-  if (actual == expected) return 0;
-  return std::fabs(actual - expected) / std::max(std::fabs(expected), std::numeric_limits<LD>::min());
-}
-/// k units of T's epsilon, as a relative tolerance.
-template <class T>
-LD ulps(LD k) {
-  return k * static_cast<LD>(std::numeric_limits<T>::epsilon());
-}
-/// The same number: equal with the same sign (so -0 differs from +0), or both NaN.
-template <class T>
-bool same(T a, T b) {
-  return std::isnan(a) ? std::isnan(b) : (a == b && std::signbit(a) == std::signbit(b));
-}
-
-/// Step scales for central differences: the distance over which f' changes by O(f').
-const auto unit_or_size = [](LD x) { return std::max(LD(1), std::fabs(x)); };
-
-/// Checks a unary primitive f (a generic lambda: std:: for numbers, tapegrad for Vars) at
-/// every point: the value equals f(x) computed by std:: in T exactly; the derivative is
-/// within k ulps of T of `closed_form` (long double at the same x) and within fd_tol of a
-/// central difference with step 1e-6 * scale(x).
-template <class T, class F, class D, class S>
-void check_unary(const char* name, F f, D closed_form, S scale, std::initializer_list<LD> points, LD k = 16) {
-  for (const LD p : points) {
-    const T x = static_cast<T>(p);
-    const LD lx = x;  // the same input, in long double
-    INFO(name << "(" << std::setprecision(21) << lx << ")");
-    Tape<T> tape;
-    const Var<T> v = tape.variable(x);
-    const Var<T> y = f(v);
-    tape.backward(y);
-    CHECK(same<T>(y.value(), f(x)));
-    CHECK(rel_error(v.grad(), closed_form(lx)) <= ulps<T>(k));
-    CHECK_CLOSE(v.grad(), test::central_difference(f, lx, 1e-6L * scale(lx)), test::fd_tol<T>());
-  }
-}
+using namespace mathtest;
 
 const LD pi = std::acos(-1.0L);
 
@@ -84,9 +44,6 @@ void check_activation(const char* name, F f, V closed_value, D closed_slope, std
     CHECK_CLOSE(v.grad(), test::central_difference(f, lx, 1e-6L * unit_or_size(lx)), test::fd_tol<T>());
   }
 }
-
-template <class T>
-constexpr T inf = std::numeric_limits<T>::infinity();
 
 /// Written as generic code is: std:: functions brought in by using-declarations, the
 /// tapegrad overloads found by argument-dependent lookup when S is a Var.
