@@ -74,18 +74,18 @@ Problem make() {
     });
   });
 
-  // tapegrad, vectorized form: x as a 2 x n/2 MatrixVar, its rows (x_{2k} and x_{2k+1})
-  // as two block statements, and the sum of the pair terms as ONE fused statement.
+  // tapegrad, vectorized form: x as a 2 x n/2 MatrixVar whose columns are the pairs
+  // (x_{2k}, x_{2k+1}), and the sum of the pair terms as ONE fused statement over them.
   p.add(Kind::tapegrad_vectorized, [xm = Eigen::MatrixXd(xp.matrix())] {
     return vectorized([xm](tapegrad::Tape<double>& tape, double* g) {
       const tapegrad::MatrixVar<double> X = tapegrad::matrix_variable(tape, xm);
-      const tapegrad::Var<double> f = tapegrad::cwise_sum(
+      const tapegrad::Var<double> f = tapegrad::colwise_sum(
           [](auto even, auto odd) {
             const auto t = odd - even * even;
             const auto u = 1.0 - even;
             return 100.0 * t * t + u * u;
           },
-          tapegrad::row(X, 0), tapegrad::row(X, 1));
+          X);
       tape.backward(f);
       tape.copy_adjoints(X.first_slot(), kN, g);
       return f.value();

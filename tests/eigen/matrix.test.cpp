@@ -277,3 +277,43 @@ TEST_CASE("cwise and cwise_sum: fused element-wise statements of a generic f", "
   CHECK_THROWS_WITH(tapegrad::cwise_sum(f2, A, B), ContainsSubstring("must have the same shape"));
   CHECK_THROWS_AS(tapegrad::cwise(f2, A, B), std::invalid_argument);
 }
+
+TEST_CASE("colwise_sum: f over the column pairs of a 2-row matrix, one statement", "[matrix][cwise]") {
+  const auto f2 = [](auto a, auto b) {
+    const auto t = b - a * a;
+    const auto u = 1.0 - a;
+    return 100.0 * t * t + u * u + a / (2.0 + b * b);
+  };
+  // Against finite differences: the columns of W (2 x 3) and the one column of b (2 x 1).
+  check_matrix_gradient(
+      [&](const MatrixVar<double>& W, const MatrixVar<double>& b) {
+        return tapegrad::colwise_sum(f2, W) + 0.5 * tapegrad::colwise_sum(f2, b);
+      },
+      [&](const MatrixXd& W, const VectorXd& b) {
+        double total = 0.5 * f2(b(0), b(1));
+        for (Eigen::Index j = 0; j < W.cols(); ++j) total += f2(W(0, j), W(1, j));
+        return total;
+      },
+      1e-6);
+  // Against the closed form: extended Rosenbrock, x viewed as 2 x n/2 (pairs in columns),
+  // more pairs than one chunk of the forward loop.
+  const int n = 1200;
+  VectorXd x(n);
+  for (int i = 0; i < n; ++i) x[i] = std::sin(0.37 * i) * 1.5;
+  Tape<double> tape;
+  const MatrixVar<double> X = tapegrad::matrix_variable(tape, x).reshaped(2, n / 2);
+  const Var<double> f = tapegrad::colwise_sum(
+      [](auto a, auto b) { return 100.0 * (b - a * a) * (b - a * a) + (1.0 - a) * (1.0 - a); }, X);
+  tape.backward(f);
+  const MatrixXd g = tapegrad::gradients(tape, X);
+  double expected_f = 0;
+  for (int k = 0; k < n; k += 2) {
+    const double t = x[k + 1] - x[k] * x[k], u = 1.0 - x[k];
+    expected_f += 100.0 * t * t + u * u;
+    CHECK_CLOSE(g(0, k / 2), -400.0 * x[k] * t - 2.0 * u, 1e-12);
+    CHECK_CLOSE(g(1, k / 2), 200.0 * t, 1e-12);
+  }
+  CHECK_CLOSE(f.value(), expected_f, 1e-12);
+  const auto A = tapegrad::matrix_variable(tape, MatrixXd::Ones(3, 2).eval());
+  CHECK_THROWS_WITH(tapegrad::colwise_sum(f2, A), ContainsSubstring("expected 2 rows"));
+}

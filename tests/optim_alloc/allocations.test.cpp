@@ -3,8 +3,8 @@
 // train() allocates nothing per step once warm: a global operator new that counts is
 // switched on from the end of the second epoch and must see no allocation in the
 // epochs after it (its own program, because it replaces operator new). Eigen's own
-// buffers come from malloc, not operator new; that they are reused is checked in
-// test_optim (gather keeps its pointers, tape_bytes stays flat).
+// buffers come from malloc, not operator new: with glibc, malloc, calloc and realloc
+// are replaced too (forwarding to glibc's __libc_* functions), so they are counted.
 
 #include <atomic>
 #include <cstdlib>
@@ -27,6 +27,43 @@
 namespace {
 std::atomic<bool> counting{false};
 std::atomic<long> allocations{0};
+std::atomic<long> mallocs{0};
+}  // namespace
+
+#if TAPEGRAD_COUNT_ALLOCATIONS && defined(__GLIBC__)
+#define TAPEGRAD_COUNT_MALLOC 1
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void __libc_free(void*);
+void* malloc(std::size_t size) {
+  if (counting.load(std::memory_order_relaxed)) mallocs.fetch_add(1, std::memory_order_relaxed);
+  return __libc_malloc(size);
+}
+void* calloc(std::size_t n, std::size_t size) {
+  if (counting.load(std::memory_order_relaxed)) mallocs.fetch_add(1, std::memory_order_relaxed);
+  return __libc_calloc(n, size);
+}
+void* realloc(void* p, std::size_t size) {
+  if (counting.load(std::memory_order_relaxed)) mallocs.fetch_add(1, std::memory_order_relaxed);
+  return __libc_realloc(p, size);
+}
+}
+#else
+#define TAPEGRAD_COUNT_MALLOC 0
+#endif
+
+namespace {
+/// Frees what the replaced operator new got from malloc (glibc's own free where malloc
+/// is replaced, so the compiler sees no new/free mismatch).
+void release(void* p) noexcept {
+#if TAPEGRAD_COUNT_MALLOC
+  __libc_free(p);
+#else
+  std::free(p);
+#endif
+}
 }  // namespace
 
 #if TAPEGRAD_COUNT_ALLOCATIONS
@@ -36,10 +73,10 @@ void* operator new(std::size_t size) {
   throw std::bad_alloc();
 }
 void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept { release(p); }
+void operator delete[](void* p) noexcept { release(p); }
+void operator delete(void* p, std::size_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t) noexcept { release(p); }
 #endif
 
 namespace optim = tapegrad::optim;
@@ -69,6 +106,7 @@ TEST_CASE("train() allocates nothing per step after warm-up", "[optim][allocatio
       if (adam) o.optimizer = optim::Adam<double>(0.01);
       else o.optimizer = optim::Momentum<double>(0.05, 0.9, true);
       allocations = 0;
+      mallocs = 0;
       o.on_epoch = [](const optim::History<double>& h) {
         if (h.epochs() == 2) counting = true;  // from here on, every step must be allocation-free
         return true;
@@ -79,6 +117,21 @@ TEST_CASE("train() allocates nothing per step after warm-up", "[optim][allocatio
       CHECK(h.epochs() == 8);
       CHECK(h.steps == 8 * 11);
       CHECK(allocations.load() == 0);
+      if (TAPEGRAD_COUNT_MALLOC) CHECK(mallocs.load() == 0);  // operator new's own mallocs included
     }
   }
+}
+
+TEST_CASE("the malloc counter itself works", "[optim][allocations]") {
+  if (!TAPEGRAD_COUNT_ALLOCATIONS || !TAPEGRAD_COUNT_MALLOC) {
+    WARN("malloc counting needs glibc and no AddressSanitizer: test skipped");
+    return;
+  }
+  mallocs = 0;
+  counting = true;
+  Eigen::MatrixXd m(7, 9);  // Eigen's storage comes from malloc
+  m.setZero();
+  counting = false;
+  CHECK(mallocs.load() >= 1);
+  CHECK(m.sum() == 0.0);
 }

@@ -7,6 +7,7 @@
 
 #include "tapegrad/eigen/matrix_blocks.hpp"
 #include "tapegrad/eigen/matrix_functions.hpp"
+#include "tapegrad/eigen/matrix_fused.hpp"
 #include "tapegrad/eigen/matrix_losses.hpp"
 #include "tapegrad/eigen/matrix_ops.hpp"
 #include "tapegrad/eigen/matrix_var.hpp"

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "tapegrad/core/dual.hpp"
 #include "tapegrad/eigen/matrix_ops.hpp"
 
 namespace tapegrad {
@@ -26,9 +25,6 @@ MatrixVar<T> elementwise(Tape<T>& tape, const MatrixVar<T>& A, const T* out, con
     for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += slope[k] * adj[first + k];
   });
 }
-
-/// Entries per chunk of cwise_sum: the values of a chunk are summed by Eigen (vectorized).
-inline constexpr Eigen::Index kChunk = 256;
 
 /// Arena space for C's values and slopes, as Eigen arrays, for the element-wise functions.
 template <class T>
@@ -192,114 +188,6 @@ MatrixVar<T> cwise_product(const MatrixVar<T>& A, M&& plain) {
   T* out = tape.arena().template allocate_array<T>(static_cast<std::size_t>(A.size()));
   Eigen::Map<MatrixX<T>>(out, A.rows(), A.cols()) = A.value().cwiseProduct(detail::ConstMap<T>(m, A.rows(), A.cols()));
   return detail::elementwise(tape, A, out, m);  // the slope of a .* m is m
-}
-
-/// cwise(f, A): f applied to every entry, ONE statement for any generic scalar function
-/// f, e.g. `cwise([](auto a) { return exp(sin(a)) * a; }, A)`. The slopes f'(a) are
-/// computed on the forward pass by forward mode: f is called once per entry with a
-/// Dual<T> (so f must be generic and pure; every function of core/dual.hpp may appear in
-/// it). Backward: adj(A) += f'(A) .* G, like the built-in element-wise functions.
-template <class T, class F>
-MatrixVar<T> cwise(F f, const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "cwise");
-  const T* a = A.value().data();
-  for (Eigen::Index k = 0; k < buf.n; ++k) {
-    const Dual<T> r = f(Dual<T>(a[k], T(1)));
-    buf.out[k] = r.value;
-    buf.slope[k] = r.derivative;
-  }
-  return detail::elementwise(tape, A, buf.out, buf.slope);
-}
-/// cwise(f, A, B): f(a, b) entry by entry for A and B of the same shape, one statement;
-/// f is called twice per entry with Dual<T> arguments (once per operand) for df/da and
-/// df/db. Backward: adj(A) += df/da .* G, adj(B) += df/db .* G.
-template <class T, class F>
-MatrixVar<T> cwise(F f, const MatrixVar<T>& A, const MatrixVar<T>& B) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "cwise");
-  detail::check_operand(tape, B, "cwise");
-  detail::require_same_shape("cwise", A.rows(), A.cols(), B.rows(), B.cols());
-  T* slope_b = tape.arena().template allocate_array<T>(static_cast<std::size_t>(A.size()));
-  const T *a = A.value().data(), *b = B.value().data();
-  for (Eigen::Index k = 0; k < buf.n; ++k) {
-    const Dual<T> ra = f(Dual<T>(a[k], T(1)), Dual<T>(b[k], T(0)));
-    const Dual<T> rb = f(Dual<T>(a[k], T(0)), Dual<T>(b[k], T(1)));
-    buf.out[k] = ra.value;
-    buf.slope[k] = ra.derivative;
-    slope_b[k] = rb.derivative;
-  }
-  const T* slope_a = buf.slope;
-  const Index fa = A.first_slot(), fb = B.first_slot();
-  const Eigen::Index n = A.size();
-  return detail::record_matrix(tape, buf.out, A.rows(), A.cols(), [fa, fb, n, slope_a, slope_b](T* adj, Index first) {
-    for (Eigen::Index k = 0; k < n; ++k) {
-      const T g = adj[first + k];
-      adj[fa + k] += slope_a[k] * g;
-      adj[fb + k] += slope_b[k] * g;
-    }
-  });
-}
-/// cwise_sum(f, A): sum over the entries of f(a), ONE statement that keeps only the slopes
-/// (no matrix of results): sum(cwise(f, A)) fused. Backward: adj(A) += f'(A) adj(s).
-template <class T, class F>
-Var<T> cwise_sum(F f, const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  detail::check_operand(tape, A, "cwise_sum");
-  const Eigen::Index n = A.size();
-  T* slope = tape.arena().template allocate_array<T>(static_cast<std::size_t>(n));
-  const T* a = A.value().data();
-  T total(0);
-  T values[detail::kChunk];  // summed per chunk by Eigen, so the loop itself has no serial sum
-  for (Eigen::Index start = 0; start < n; start += detail::kChunk) {
-    const Eigen::Index m = std::min<Eigen::Index>(detail::kChunk, n - start);
-    for (Eigen::Index k = 0; k < m; ++k) {
-      const Dual<T> r = f(Dual<T>(a[start + k], T(1)));
-      values[k] = r.value;
-      slope[start + k] = r.derivative;
-    }
-    total += Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(values, m).sum();
-  }
-  const Index fa = A.first_slot();
-  return detail::record_scalar(tape, total, [fa, n, slope](T* adj, Index first) {
-    const T g = adj[first];
-    for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += g * slope[k];
-  });
-}
-/// cwise_sum(f, A, B): sum over the entries of f(a, b) for A and B of the same shape, one
-/// statement (sum(cwise(f, A, B)) fused). Backward: adj(A) += df/da adj(s), adj(B) += df/db adj(s).
-template <class T, class F>
-Var<T> cwise_sum(F f, const MatrixVar<T>& A, const MatrixVar<T>& B) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  detail::check_operand(tape, A, "cwise_sum");
-  detail::check_operand(tape, B, "cwise_sum");
-  detail::require_same_shape("cwise_sum", A.rows(), A.cols(), B.rows(), B.cols());
-  const Eigen::Index n = A.size();
-  T* slope_a = tape.arena().template allocate_array<T>(static_cast<std::size_t>(n));
-  T* slope_b = tape.arena().template allocate_array<T>(static_cast<std::size_t>(n));
-  const T *a = A.value().data(), *b = B.value().data();
-  T total(0);
-  T values[detail::kChunk];  // as in the unary form
-  for (Eigen::Index start = 0; start < n; start += detail::kChunk) {
-    const Eigen::Index m = std::min<Eigen::Index>(detail::kChunk, n - start);
-    for (Eigen::Index k = 0; k < m; ++k) {
-      const T ak = a[start + k], bk = b[start + k];
-      const Dual<T> ra = f(Dual<T>(ak, T(1)), Dual<T>(bk, T(0)));
-      const Dual<T> rb = f(Dual<T>(ak, T(0)), Dual<T>(bk, T(1)));
-      values[k] = ra.value;
-      slope_a[start + k] = ra.derivative;
-      slope_b[start + k] = rb.derivative;
-    }
-    total += Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(values, m).sum();
-  }
-  const Index fa = A.first_slot(), fb = B.first_slot();
-  return detail::record_scalar(tape, total, [fa, fb, n, slope_a, slope_b](T* adj, Index first) {
-    const T g = adj[first];
-    for (Eigen::Index k = 0; k < n; ++k) {
-      adj[fa + k] += g * slope_a[k];
-      adj[fb + k] += g * slope_b[k];
-    }
-  });
 }
 
 /// Sum of all entries; adj(A) += adj(s)
