@@ -16,21 +16,20 @@
 // The plain-f rows compute the epoch's forward work only: the loss at the starting theta
 // (T1), or the sum of the 57 batch losses at the starting theta (T2).
 //
-// Data are read by a small local reader (gzip through `gzip -dc`); when the files are
-// missing, the problems print a note and have no rows.
+// Data are read by tapegrad::io::read_labeled_csv (tapegrad/io/csv.hpp, gzip included);
+// when a file is missing or unreadable, its problem prints a note and has no rows.
 
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 #include <limits>
 #include <memory>
-#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "harness.hpp"
+#include "tapegrad/io/csv.hpp"
 
 #ifndef TAPEGRAD_BENCH_DATA_DIR
 #define TAPEGRAD_BENCH_DATA_DIR "examples/data"
@@ -41,55 +40,24 @@ namespace {
 
 using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-/// A data set: one example per row, integer labels.
+/// A data set: one example per row, integer labels; `error` says why it is empty.
 struct Labeled {
   RowMajor X;
   std::vector<int> y;
+  std::string error;
 };
 
-/// Reads lines of comma-separated numbers, the last one the label. `header`: skip the
-/// first line. A path ending in .gz is read through `gzip -dc`. Empty on any failure.
-Labeled read_labeled(const std::string& path, bool header) {
-  std::string text;
-  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
-    std::ifstream probe(path);
-    if (!probe) return {};
-    const std::string command = "gzip -dc '" + path + "'";
-    if (FILE* pipe = popen(command.c_str(), "r")) {
-      char buffer[1 << 16];
-      std::size_t got;
-      while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) text.append(buffer, got);
-      if (pclose(pipe) != 0) return {};
-    }
-  } else {
-    std::ifstream in(path);
-    if (!in) return {};
-    std::stringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
-  }
-  std::istringstream lines(text);
-  std::string line;
-  if (header) std::getline(lines, line);
-  std::vector<std::vector<double>> rows;
-  while (std::getline(lines, line)) {
-    if (line.empty()) continue;
-    std::vector<double> row;
-    std::istringstream cells(line);
-    std::string cell;
-    while (std::getline(cells, cell, ',')) row.push_back(std::stod(cell));
-    if (!rows.empty() && row.size() != rows.front().size()) return {};
-    rows.push_back(std::move(row));
-  }
-  if (rows.empty() || rows.front().size() < 2) return {};
+/// The labelled data set at `path` (features, then the label; gzip or not), read by
+/// tapegrad::io::read_labeled_csv. Empty, with the reader's message in `error`, on failure.
+Labeled load_labeled(const std::string& path) {
   Labeled d;
-  const auto n = static_cast<Eigen::Index>(rows.size());
-  const auto m = static_cast<Eigen::Index>(rows.front().size()) - 1;
-  d.X.resize(n, m);
-  d.y.resize(rows.size());
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index j = 0; j < m; ++j) d.X(i, j) = rows[std::size_t(i)][std::size_t(j)];
-    d.y[std::size_t(i)] = static_cast<int>(rows[std::size_t(i)][std::size_t(m)]);
+  try {
+    tapegrad::io::LabeledData<double> data = tapegrad::io::read_labeled_csv<double>(path);
+    d.X = data.features;
+    d.y.assign(data.labels.data(), data.labels.data() + data.labels.size());
+  } catch (const std::exception& e) {
+    d = Labeled{};
+    d.error = e.what();
   }
   return d;
 }
@@ -146,9 +114,9 @@ void descend(const std::vector<double>& theta, double rate, double* g) {
 Problem make_logreg_epoch() {
   Problem p{"T1", "logreg_epoch", "breast_cancer 569 x 30, full batch, one gradient step", {}, {}, {}, {}, {}};
   p.targets.vectorized_over_limit = 1.5;
-  Labeled raw = read_labeled(data_path("breast_cancer.csv"), true);
+  Labeled raw = load_labeled(data_path("breast_cancer.csv"));
   if (raw.X.size() == 0) {
-    p.note = "not run: " + data_path("breast_cancer.csv") + " not found or unreadable";
+    p.note = "not run: " + raw.error;
     return p;
   }
   auto data = std::make_shared<LogregData>();
@@ -382,9 +350,9 @@ double epoch(const DigitsData& d, const std::vector<double>& theta0, std::vector
 Problem make_mlp_epoch() {
   Problem p{"T2", "mlp_epoch", "digits 1797 x 64, MLP 64-32-10, mini-batch 32 (57 steps)", {}, {}, {}, {}, {}};
   p.targets.vectorized_over_limit = 1.5;
-  Labeled raw = read_labeled(data_path("digits.csv.gz"), false);
+  Labeled raw = load_labeled(data_path("digits.csv.gz"));
   if (raw.X.size() == 0 || raw.X.cols() != kIn) {
-    p.note = "not run: " + data_path("digits.csv.gz") + " not found or unreadable";
+    p.note = "not run: " + (raw.error.empty() ? data_path("digits.csv.gz") + ": expected " + std::to_string(kIn) + " features" : raw.error);
     return p;
   }
   standardize(raw.X);
