@@ -54,6 +54,7 @@ void* realloc(void* p, std::size_t size) {
 #define TAPEGRAD_COUNT_MALLOC 0
 #endif
 
+#if TAPEGRAD_COUNT_ALLOCATIONS
 namespace {
 /// Frees what the replaced operator new got from malloc (glibc's own free where malloc
 /// is replaced, so the compiler sees no new/free mismatch).
@@ -66,7 +67,6 @@ void release(void* p) noexcept {
 }
 }  // namespace
 
-#if TAPEGRAD_COUNT_ALLOCATIONS
 void* operator new(std::size_t size) {
   if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
