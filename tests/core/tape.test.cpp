@@ -230,6 +230,82 @@ TEST_CASE("chains that feed the next statement are exact (the sweep's register p
   CHECK_CLOSE(a.grad(), grad(1, 0, 0, 0), 1e-13);
 }
 
+TEST_CASE("a target many statements share is held in a register, added in before it is read",
+          "[tape]") {
+  // The sweep keeps contributions to the last argument of 3-argument statements (m in
+  // s += exp(x_i - m)) in a register; each case below ends that register's life differently.
+  SECTION("logsumexp: the contributions through m cancel, the gradient is the softmax") {
+    for (const bool block : {false, true}) {
+      INFO((block ? "inputs as one block" : "inputs one by one"));
+      Tape<double> tape;
+      double values[40];
+      for (int i = 0; i < 40; ++i) values[i] = std::sin(1.7 * i) * 3.0;
+      Var<double> x[40];
+      if (block) tape.variables(values, 40, x);
+      else
+        for (int i = 0; i < 40; ++i) x[i] = tape.variable(values[i]);
+      Var<double> m = x[0];
+      for (int i = 1; i < 40; ++i)
+        if (x[i] > m) m = x[i];
+      Var<double> s = 0.0;
+      for (int i = 0; i < 40; ++i) s += exp(x[i] - m);
+      tape.backward(m + log(s));
+      double total = 0;
+      for (int i = 0; i < 40; ++i) total += std::exp(values[i]);
+      for (int i = 0; i < 40; ++i) CHECK_CLOSE(x[i].grad(), std::exp(values[i]) / total, 1e-14);
+    }
+  }
+  SECTION("the held target is the slot right below a block: added in before the block") {
+    Tape<double> tape;
+    const double values[2] = {3.0, 2.0};
+    Var<double> v[2];
+    tape.variables(values, 2, v);
+    tape.backward(v[1] - v[0] * v[0]);  // one statement, arguments v1, v0, v0
+    CHECK(v[0].grad() == -6.0);
+    CHECK(v[1].grad() == 1.0);
+  }
+  SECTION("the held target is a custom statement's output: added in before its backward") {
+    Tape<double> tape;
+    const Var<double> x = tape.variable(2.0);
+    const tapegrad::Index first = tape.record_custom(2, CountedScale(x.index()));
+    const Var<double> y0 = tape.output_var(first, 6.0), y1 = tape.output_var(first + 1, 6.0);
+    Var<double> z[5];
+    for (int i = 0; i < 5; ++i) z[i] = tape.variable(i + 1.0);
+    Var<double> s = y1;
+    for (int i = 0; i < 5; ++i) s += z[i] * y0;  // arguments s, z_i, y0
+    tape.backward(s);
+    CHECK(y0.grad() == 15.0);               // sum of z_i
+    CHECK(y1.grad() == 1.0);
+    CHECK(x.grad() == 3.0 * (15.0 + 1.0));  // the block's backward saw both
+    for (int i = 0; i < 5; ++i) CHECK(z[i].grad() == 6.0);
+  }
+  SECTION("two held targets taking turns, and reads of them in between") {
+    Tape<double> tape;
+    const Var<double> m1 = tape.variable(0.3), m2 = tape.variable(-0.4);
+    Var<double> x[6];
+    for (int i = 0; i < 6; ++i) x[i] = tape.variable(0.1 * i);
+    Var<double> s = 0.0, t = 0.0;
+    for (int i = 0; i < 6; ++i) {
+      s += exp(x[i] - m1);
+      t += exp(x[i] - m2);
+      if (i == 3) s = s * m1 + sin(m2);  // m1 and m2 as ordinary arguments too
+    }
+    tape.backward(s * t);
+    const auto L = [](double a, double b) {
+      double S = 0, T = 0;
+      for (int i = 0; i < 6; ++i) {
+        S += std::exp(0.1 * i - a);
+        T += std::exp(0.1 * i - b);
+        if (i == 3) S = S * a + std::sin(b);
+      }
+      return S * T;
+    };
+    const double h = 1e-6;
+    CHECK_CLOSE(m1.grad(), (L(0.3 + h, -0.4) - L(0.3 - h, -0.4)) / (2 * h), 1e-8);
+    CHECK_CLOSE(m2.grad(), (L(0.3, -0.4 + h) - L(0.3, -0.4 - h)) / (2 * h), 1e-8);
+  }
+}
+
 TEST_CASE("statements y does not depend on are skipped, and their arguments too", "[tape]") {
   Tape<double> tape;
   const Var<double> x = tape.variable(2.0), unused = tape.variable(-1.0);
