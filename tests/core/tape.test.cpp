@@ -230,10 +230,11 @@ TEST_CASE("chains that feed the next statement are exact (the sweep's register p
   CHECK_CLOSE(a.grad(), grad(1, 0, 0, 0), 1e-13);
 }
 
-TEST_CASE("a target many statements share is held in a register, added in before it is read",
+TEST_CASE("a target many statements share collects every contribution before it is read",
           "[tape]") {
-  // The sweep keeps contributions to the last argument of 3-argument statements (m in
-  // s += exp(x_i - m)) in a register; each case below ends that register's life differently.
+  // m in s += exp(x_i - m) receives a contribution from every statement; the cases put it
+  // right below a block of variables, among a custom statement's outputs, and alternate two
+  // such targets (they caught an ordering bug in a sweep variant that kept m in a register).
   SECTION("logsumexp: the contributions through m cancel, the gradient is the softmax") {
     for (const bool block : {false, true}) {
       INFO((block ? "inputs as one block" : "inputs one by one"));

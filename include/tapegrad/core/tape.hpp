@@ -336,21 +336,12 @@ class Tape : public detail::TapeOwnership<T> {
     // contributions are added to it in a register, so the chain from one statement to the
     // next is a single multiply-add, with no store and reload in between.
     T a = adjoint[top];
-    // `held` collects further contributions to the adjoint of slot `hold`, a target that
-    // statement after statement points at (logsumexp's m in s += exp(x_i - m)): kept in
-    // a register, so those statements do not each store to and reload one address. The
-    // adjoint of `hold` is adjoint[hold] + held; it is added in before anything reads it.
-    // Slot 0, the sink, is the harmless initial `hold`.
-    std::size_t hold = 0;
-    T held = T(0);
     for (std::size_t i = top; i > 0; --i) {
       const unsigned k = static_cast<unsigned>(arity[i]);
       adjoint[i] = a;
       const std::size_t below = i - 1;
       T next = adjoint[below];
       if (TAPEGRAD_UNLIKELY(k > detail::kFoldLimit)) {
-        adjoint[hold] += held;  // the block's backward may read any adjoint, in memory
-        held = T(0);
         const Custom& s = custom_[--c];
         // Like a scalar statement, a block nobody depends on is skipped.
         const T* out = adjoint + s.first;
@@ -359,10 +350,6 @@ class Tape : public detail::TapeOwnership<T> {
         i = s.first;
         a = adjoint[i - 1];  // the custom backward may have added to it
         continue;
-      }
-      if (TAPEGRAD_UNLIKELY(below == hold)) {  // slot `below` is finished after this one
-        next += held;
-        held = T(0);
       }
       // A statement with a zero adjoint (one y does not depend on) contributes nothing;
       // skipping it keeps an Inf or NaN partial from turning 0 into NaN elsewhere.
@@ -382,21 +369,11 @@ class Tape : public detail::TapeOwnership<T> {
             add(p - 2);
             add(p - 1);
             break;
-          case 3: {  // the last argument is the candidate for the register `held`
+          case 3:
             add(p - 3);
             add(p - 2);
-            const Index target = index[p - 1];
-            if (target == below) {
-              next = detail::multiply_add(partial[p - 1], a, next);
-            } else if (target == hold) {
-              held = detail::multiply_add(partial[p - 1], a, held);
-            } else {
-              adjoint[hold] += held;
-              hold = target;
-              held = partial[p - 1] * a;
-            }
+            add(p - 1);
             break;
-          }
           default:
             for (unsigned j = 0; j < k; ++j) add(p - k + j);
         }
