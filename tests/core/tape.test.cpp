@@ -256,7 +256,7 @@ TEST_CASE("a target many statements share collects every contribution before it 
       for (int i = 0; i < 40; ++i) CHECK_CLOSE(x[i].grad(), std::exp(values[i]) / total, 1e-14);
     }
   }
-  SECTION("the held target is the slot right below a block: added in before the block") {
+  SECTION("the shared target is the slot right below a block of variables") {
     Tape<double> tape;
     const double values[2] = {3.0, 2.0};
     Var<double> v[2];
@@ -265,7 +265,7 @@ TEST_CASE("a target many statements share collects every contribution before it 
     CHECK(v[0].grad() == -6.0);
     CHECK(v[1].grad() == 1.0);
   }
-  SECTION("the held target is a custom statement's output: added in before its backward") {
+  SECTION("the shared target is a custom statement's output: its backward sees every contribution") {
     Tape<double> tape;
     const Var<double> x = tape.variable(2.0);
     const tapegrad::Index first = tape.record_custom(2, CountedScale(x.index()));
@@ -280,7 +280,7 @@ TEST_CASE("a target many statements share collects every contribution before it 
     CHECK(x.grad() == 3.0 * (15.0 + 1.0));  // the block's backward saw both
     for (int i = 0; i < 5; ++i) CHECK(z[i].grad() == 6.0);
   }
-  SECTION("two held targets taking turns, and reads of them in between") {
+  SECTION("two shared targets taking turns, and reads of them in between") {
     Tape<double> tape;
     const Var<double> m1 = tape.variable(0.3), m2 = tape.variable(-0.4);
     Var<double> x[6];
