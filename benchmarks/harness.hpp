@@ -188,7 +188,7 @@ class TapegradScalar final : public Timed<TapegradScalar<F>> {
     s.bytes = tape_.recorded_bytes();
     for (tapegrad::Index i = 1; i <= s.statements; ++i) {
       const unsigned k = tape_.arity_at(i);
-      if (k == 0 || k > tapegrad::detail::kFoldLimit) {  // a variable, or an input block slot
+      if (k == 0) {  // a variable, or an input block slot (custom_at)
         ++s.inputs;
         continue;
       }

@@ -84,7 +84,7 @@ TEST_CASE("one expression becomes one statement; its partials multiply along pat
 TEST_CASE("expressions larger than one statement can hold are split exactly", "[tape]") {
   Tape<double> tape;
   const Var<double> x = tape.variable(0.5);
-  // 2^7 = 128 leaves in one expression tree: more than kFoldLimit = 64.
+  // 2^7 = 128 leaves in one expression tree: more than a statement holds (kFoldLimit).
   auto e1 = x * x;
   auto e2 = e1 * e1;
   auto e3 = e2 * e2;
@@ -304,6 +304,121 @@ TEST_CASE("a target many statements share collects every contribution before it 
     const double h = 1e-6;
     CHECK_CLOSE(m1.grad(), (L(0.3 + h, -0.4) - L(0.3 - h, -0.4)) / (2 * h), 1e-8);
     CHECK_CLOSE(m2.grad(), (L(0.3, -0.4 + h) - L(0.3, -0.4 - h)) / (2 * h), 1e-8);
+  }
+}
+
+TEST_CASE("the sweep hints are recorded exactly where they apply", "[tape][hints]") {
+  using tapegrad::detail::kChainFlag;
+  using tapegrad::detail::kFlushFlag;
+  using tapegrad::detail::kHoldFlag;
+  Tape<double> tape;
+  Var<double> x[4];
+  const double values[4] = {0.5, -1.0, 2.0, 1.5};
+  for (int i = 0; i < 4; ++i) x[i] = tape.variable(values[i]);
+  const Var<double> m = x[2];
+  Var<double> s = 0.0;
+  for (int i = 0; i < 4; ++i) s += exp(x[i] - m);  // slots 5..8: arguments s, x_i, m
+  const tapegrad::Index first = 5;
+  CHECK(s.index() == 8);
+  // The first has a constant s (slot 0): no chain. It ends the run of m, so it flushes.
+  CHECK(tape.hints_at(first) == kFlushFlag);
+  for (tapegrad::Index i = first + 1; i <= 8; ++i) {
+    INFO("slot " << i);
+    CHECK(tape.hints_at(i) == (kChainFlag | kHoldFlag));
+    CHECK(tape.arity_at(i) == 3);  // the hints do not change what is stored
+  }
+  const Var<double> t = x[0] * s;   // s is slot i - 1 but the second argument: no chain
+  const Var<double> u = t * x[1];   // chain; last argument x1 differs from t's s: no hold
+  const Var<double> v = x[3] * x[1];  // last argument x1 again, below has k = 2: hold
+  CHECK(tape.hints_at(t.index()) == 0);
+  CHECK(tape.hints_at(u.index()) == (kChainFlag | kFlushFlag));
+  CHECK(tape.hints_at(v.index()) == kHoldFlag);
+  const Var<double> w = sin(v);     // one argument: chain only, never hold
+  CHECK(tape.hints_at(w.index()) == kChainFlag);
+  for (tapegrad::Index i = 1; i <= 4; ++i) CHECK(tape.hints_at(i) == 0);  // inputs
+  // Custom slots report no arguments and no hints.
+  const tapegrad::Index block = tape.record_custom(2, CountedScale(x[0].index()));
+  CHECK(tape.custom_at(block));
+  CHECK(tape.custom_at(block + 1));
+  CHECK_FALSE(tape.custom_top_at(block));
+  CHECK(tape.custom_top_at(block + 1));
+  CHECK(tape.arity_at(block) == 0);
+  CHECK(tape.hints_at(block + 1) == 0);
+  CHECK_FALSE(tape.custom_at(w.index()));
+  CHECK_FALSE(tape.custom_at(1));
+}
+
+TEST_CASE("held and chained sums give exact gradients in every configuration", "[tape][hints]") {
+  SECTION("a held run whose last statement y does not depend on still adds the run's sum") {
+    Tape<double> tape;
+    const Var<double> m = tape.variable(0.7), x1 = tape.variable(2.0), x2 = tape.variable(-3.0);
+    const Var<double> t1 = x1 * m;  // ends the run: flush, but its own adjoint is 0
+    const Var<double> t2 = x2 * m;  // holds m's contribution
+    REQUIRE(tape.hints_at(t1.index()) == tapegrad::detail::kFlushFlag);
+    REQUIRE(tape.hints_at(t2.index()) == tapegrad::detail::kHoldFlag);
+    tape.backward(t2);
+    CHECK(m.grad() == -3.0);
+    CHECK(x2.grad() == 0.7);
+    CHECK(x1.grad() == 0.0);
+  }
+  SECTION("the held slot is also an ordinary argument of the held statements") {
+    // s += m * x_i + x_i * m: arguments s, m, x_i, x_i, m (five: the generic path).
+    Tape<double> tape;
+    const Var<double> m = tape.variable(0.5);
+    Var<double> x[6];
+    for (int i = 0; i < 6; ++i) x[i] = tape.variable(0.25 * i - 0.5);
+    Var<double> s = 0.0;
+    for (int i = 0; i < 6; ++i) s += m * x[i] + x[i] * m;
+    CHECK((tape.hints_at(s.index()) & tapegrad::detail::kHoldFlag) != 0);
+    tape.backward(s * s);  // L = s^2, s = 2 m sum x_i
+    double sum = 0;
+    for (int i = 0; i < 6; ++i) sum += 0.25 * i - 0.5;
+    const double S = 2 * 0.5 * sum;
+    CHECK_CLOSE(m.grad(), 2 * S * 2 * sum, 1e-14);
+    for (int i = 0; i < 6; ++i) CHECK_CLOSE(x[i].grad(), 2 * S * 2 * 0.5, 1e-14);
+  }
+  SECTION("backward from the middle of a run, and a run cut by rewind") {
+    Tape<double> tape;
+    const Var<double> m = tape.variable(0.3);
+    Var<double> x[8];
+    for (int i = 0; i < 8; ++i) x[i] = tape.variable(0.1 * i);
+    Var<double> s = 0.0;
+    Var<double> partial_sums[8];
+    Tape<double>::Mark after_first;
+    for (int i = 0; i < 8; ++i) {
+      s += exp(x[i] - m);
+      partial_sums[i] = s;
+      if (i == 0) after_first = tape.mark();
+    }
+    REQUIRE(tape.hints_at(partial_sums[0].index()) == tapegrad::detail::kFlushFlag);
+    tape.backward(partial_sums[4]);  // y is a held statement in the middle of the run
+    double e = 0;
+    for (int i = 0; i <= 4; ++i) e += std::exp(0.1 * i - 0.3);
+    CHECK_CLOSE(m.grad(), -e, 1e-14);
+    CHECK_CLOSE(x[4].grad(), std::exp(0.4 - 0.3), 1e-14);
+    CHECK(x[5].grad() == 0.0);
+    // The run's first statement keeps its flush mark after the rest is rewound; with
+    // nothing held it must add nothing.
+    tape.rewind(after_first);
+    const Var<double> y = partial_sums[0] * x[1];  // chained, a different last argument
+    tape.backward(y);
+    const double e0 = std::exp(0.0 - 0.3);
+    CHECK_CLOSE(m.grad(), -0.1 * e0, 1e-15);
+    CHECK_CLOSE(x[0].grad(), 0.1 * e0, 1e-15);
+    CHECK_CLOSE(x[1].grad(), e0, 1e-15);
+  }
+  SECTION("a statement whose later argument is also slot i - 1 (chained and not)") {
+    Tape<double> tape;
+    const Var<double> c = tape.variable(-2.0), x = tape.variable(1.5);
+    const Var<double> a = x * x;          // chain (x is slot i - 1) and x again
+    const Var<double> b = a * c + c * a;  // chain, and a again as the fourth argument
+    const Var<double> d = c * b + b;      // b only as a later argument: no chain
+    REQUIRE((tape.hints_at(a.index()) & tapegrad::detail::kChainFlag) != 0);
+    REQUIRE((tape.hints_at(b.index()) & tapegrad::detail::kChainFlag) != 0);
+    REQUIRE((tape.hints_at(d.index()) & tapegrad::detail::kChainFlag) == 0);
+    tape.backward(d);  // d = (c + 1) 2 c x^2
+    CHECK_CLOSE(x.grad(), (-2.0 + 1) * 2 * -2.0 * 2 * 1.5, 1e-14);
+    CHECK_CLOSE(c.grad(), (4 * -2.0 + 2) * 1.5 * 1.5, 1e-14);
   }
 }
 

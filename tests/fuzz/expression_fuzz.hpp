@@ -319,8 +319,8 @@ S eval_node(const Node& n, const S* v, const S* x) {
     const auto z = a * v[n.b];  // an expression object used three times in one statement
     out = z * z + z / (C(1) + tapegrad::square(a));
   } else if (n.op == Op::Wide) {
-    // One statement of 36 leaves: atan folds e3 (more than kFoldLimit / 2 leaves) into
-    // its own statement first. Depth 8 from a and b.
+    // One expression of 36 leaves, more than a statement holds (kFoldLimit = 31): the
+    // 24-leaf subtree e2 * e2 (over kFoldLimit / 2) is recorded first. Depth 8 from a and b.
     using std::atan, std::cos, std::sin;
     const S& a = v[n.a];
     const S& b = v[n.b];
@@ -1138,7 +1138,7 @@ class Checker {
   /// replaced by its absolute value. It bounds the terms whose sum the sweep computes,
   /// so 16 eps |g|_abs bounds the sweep's rounding error. Runs on the long double tape
   /// (its partials are the accurate ones), through the raw tape arrays (every
-  /// statement here is a scalar one: arity <= 64).
+  /// statement here is a scalar one: arity <= kFoldLimit).
   void absolute_adjoints(tapegrad::Index top) {
     const std::size_t slots = tape_ld_.size() + 1;
     offset_.assign(slots + 1, 0);

@@ -41,7 +41,7 @@ namespace detail {
 
 /// Above this many leaves an operand is first recorded as its own statement, so a
 /// statement never has more arguments than the tape's arity byte can describe.
-inline constexpr std::size_t kFoldLimit = 64;
+inline constexpr std::size_t kFoldLimit = 31;
 
 /// f(a): value and df/da.
 template <class T, class A>

@@ -6,7 +6,8 @@
 /// Tape<T>: the Wengert list that reverse mode records and replays.
 ///
 /// Layout (see docs/design.md for the picture). Statement i produces variable i, so no
-/// output index is stored. Per statement one byte, its arity k; per argument a 32-bit
+/// output index is stored. Per statement one byte, its arity k (and the sweep hints
+/// below); per argument a 32-bit
 /// index and the partial derivative d(statement)/d(argument) computed on the forward
 /// pass. A unary statement costs 1 + 4 + 8 = 13 bytes for double, a binary one 25.
 ///
@@ -18,6 +19,23 @@
 /// backward(y) zeroes the adjoints, sets dL/dy = 1 and runs ONE loop from y down to 1:
 /// adjoint[index[j]] += partial[j] * adjoint[i]. Slot 0 is a sink: constants that take
 /// part in an expression point there, so no branch is needed to skip them.
+///
+/// The arity byte holds k in its top five bits (code >> 3) and, in its low three bits,
+/// hints that let the sweep keep a running adjoint in a register instead of adding to
+/// memory and reading it back:
+///
+///     kChainFlag  the first argument is slot i - 1: the running value of chains such as
+///                 `s += ...` or `p *= ...`. Its contribution becomes the next adjoint.
+///     kHoldFlag   the last argument is also the last argument of statement i - 1, e.g. m
+///                 in every `s += exp(x_i - m)`. Its contributions are summed in a register
+///                 while such statements follow each other ...
+///     kFlushFlag  ... and the statement that ends the run (the one below the last
+///                 kHoldFlag statement) adds that sum to memory with its own contribution.
+///
+/// The hints change only where a sum is kept, never what is summed. The indices and
+/// partials are stored for every argument as usual, so tape walkers ignore the hints.
+/// With the hints in the low bits, the codes of small statements form one dense range,
+/// so the sweep dispatches on them with a single jump table.
 ///
 /// Custom statements (matrix operations, user primitives) own a block of consecutive
 /// slots for their outputs and run their own backward functor when the sweep reaches
@@ -46,9 +64,22 @@ namespace detail {
 /// The arity byte of a statement. An enum rather than a char type, so that storing it
 /// does not force the compiler to reload every other tape field (char may alias all).
 enum class Arity : std::uint8_t {};
-/// Arity codes above kFoldLimit mark the slots of a custom statement's output block.
-inline constexpr Arity kCustomInner{254};
-inline constexpr Arity kCustomTop{255};
+/// Bits of the arity byte: three sweep hints (see the file comment) below the number of
+/// arguments k = code >> kArgumentShift. kFoldLimit (expression.hpp) keeps k below 32.
+inline constexpr unsigned kChainFlag = 0x1;
+inline constexpr unsigned kHoldFlag = 0x2;
+inline constexpr unsigned kFlushFlag = 0x4;
+inline constexpr unsigned kHintMask = 0x7;
+inline constexpr unsigned kArgumentShift = 3;
+static_assert(kFoldLimit < (1u << (8 - kArgumentShift)), "an arity must fit above the hint bits");
+/// A custom statement's output block: hints without arguments, which no scalar statement
+/// has. kCustomTop marks the block's top slot, kCustomInner the others.
+inline constexpr Arity kCustomTop{kChainFlag};
+inline constexpr Arity kCustomInner{kHoldFlag};
+/// True for the slots of a custom statement's output block.
+constexpr bool is_custom_code(unsigned code) noexcept {
+  return code != 0 && (code >> kArgumentShift) == 0;
+}
 
 /// x * y + z: one fused instruction where the target has FMA (a shorter dependency chain
 /// from one statement to the next in the sweep, and one rounding instead of two), the
@@ -116,7 +147,7 @@ class Tape : public detail::TapeOwnership<T> {
       out[0] = variable(values[0]);
       return;
     }
-    const Index first = record_custom(n, [](T*, Index) {});  // inputs have no backward
+    const Index first = record_custom(n, InputBlock{});
     const Generation g = this->generation();
     for (std::size_t i = 0; i < n; ++i) out[i] = Var<T>(values[i], static_cast<Index>(first + i), g);
   }
@@ -132,7 +163,7 @@ class Tape : public detail::TapeOwnership<T> {
     Sink sink{arg_index_.data() + args_, arg_partial_.data() + args_, this, 0};
     e.propagate(sink, T(1));
     if (TAPEGRAD_UNLIKELY(sink.any_variable == 0)) return 0;  // only constants: result is constant
-    arity_.data()[size_] = detail::Arity(k);
+    arity_.data()[size_] = detail::Arity((k << detail::kArgumentShift) | sweep_hints<k>());
     args_ += k;
     return static_cast<Index>(size_++);
   }
@@ -152,7 +183,9 @@ class Tape : public detail::TapeOwnership<T> {
     std::fill_n(arity_.data() + size_, outputs - 1, detail::kCustomInner);
     arity_.data()[size_ + outputs - 1] = detail::kCustomTop;
     size_ += outputs;
-    custom_.push_back(Custom{stored, &run_custom<Stored>, destroyer<Stored>(), first,
+    void (*run)(void*, T*, Index) = &run_custom<Stored>;
+    if constexpr (std::is_same_v<Stored, InputBlock>) run = nullptr;  // nothing to run
+    custom_.push_back(Custom{stored, run, destroyer<Stored>(), first,
                              static_cast<Index>(outputs)});
     return first;
   }
@@ -256,14 +289,28 @@ class Tape : public detail::TapeOwnership<T> {
   detail::Arena& arena() noexcept { return arena_; }
   /// Raw view of the adjoints (valid after backward; size() + 1 slots). For extensions.
   const T* adjoints() const noexcept { return adjoint_.data(); }
-  /// Arity byte of slot i (0 = independent variable). For tape walkers such as io/dot.hpp.
-  unsigned arity_at(Index i) const noexcept { return static_cast<unsigned>(arity_.data()[i]); }
+  /// Number of arguments stored for slot i: k for a scalar statement, 0 for an
+  /// independent variable and for the slots of a custom statement. For tape walkers
+  /// (io/dot.hpp): the arguments of slot i follow those of slots 1 .. i-1.
+  unsigned arity_at(Index i) const noexcept { return code_at(i) >> detail::kArgumentShift; }
+  /// True if slot i is an output of a custom statement (a matrix statement, a user
+  /// primitive, or a block of inputs recorded by variables()).
+  bool custom_at(Index i) const noexcept { return detail::is_custom_code(code_at(i)); }
+  /// True if slot i is the top (last) output slot of a custom statement.
+  bool custom_top_at(Index i) const noexcept { return code_at(i) == static_cast<unsigned>(detail::kCustomTop); }
+  /// The sweep hints of the scalar statement in slot i: detail::kChainFlag, kHoldFlag and
+  /// kFlushFlag bits (see the file comment); 0 for other slots. For tests and tools.
+  unsigned hints_at(Index i) const noexcept {
+    return custom_at(i) ? 0u : code_at(i) & detail::kHintMask;
+  }
   /// Argument indices and partials of all statements, in recording order.
   const Index* argument_indices() const noexcept { return arg_index_.data(); }
   /// See argument_indices().
   const T* argument_partials() const noexcept { return arg_partial_.data(); }
 
  private:
+  unsigned code_at(Index i) const noexcept { return static_cast<unsigned>(arity_.data()[i]); }
+
   /// Writes the arguments of one statement straight into the tape arrays.
   struct Sink {
     Index* index;
@@ -278,6 +325,11 @@ class Tape : public detail::TapeOwnership<T> {
       *index++ = v.index();
       *partial++ = weight;
     }
+  };
+
+  /// The custom statement of a block of inputs (variables()): no backward to run.
+  struct InputBlock {
+    void operator()(T*, Index) const noexcept {}
   };
 
   struct Custom {
@@ -300,6 +352,25 @@ class Tape : public detail::TapeOwnership<T> {
     }
   }
 
+  /// The sweep hints of the k-argument statement about to be recorded in slot size_,
+  /// whose arguments are already written at args_; marks the statement below it
+  /// kFlushFlag when the new one holds their shared last argument.
+  template <std::size_t k>
+  TAPEGRAD_INLINE unsigned sweep_hints() {
+    const Index* const arg = arg_index_.data() + args_;
+    unsigned hints = arg[0] == size_ - 1 ? detail::kChainFlag : 0u;
+    if constexpr (k >= 2) {
+      // Both statements need k >= 2, so neither held argument is also a chain argument.
+      detail::Arity& below = arity_.data()[size_ - 1];
+      const unsigned below_code = static_cast<unsigned>(below);
+      if ((below_code >> detail::kArgumentShift) >= 2 && arg[-1] == arg[k - 1]) {
+        hints |= detail::kHoldFlag;
+        if ((below_code & detail::kHoldFlag) == 0) below = detail::Arity(below_code | detail::kFlushFlag);
+      }
+    }
+    return hints;
+  }
+
   TAPEGRAD_NOINLINE void grow(std::size_t slots, std::size_t args) {
     if (size_ + slots > std::numeric_limits<Index>::max())
       throw std::length_error("tapegrad: tape exceeds 2^32 - 1 statements");
@@ -320,8 +391,38 @@ class Tape : public detail::TapeOwnership<T> {
     return i;
   }
 
+  /// Adds the contributions of one scalar statement whose arity code is known at compile
+  /// time (the common ones) or only at run time (code_c = std::integral_constant<unsigned,
+  /// 0>, the dynamic fallback, with `code` the byte). `a` is its finished adjoint; on
+  /// return `a` is the adjoint of slot below = i - 1 and `held` the kHoldFlag register.
+  template <class CodeC>
+  TAPEGRAD_INLINE static void statement(CodeC, unsigned code, const Index* arg, const T* d, T* adjoint,
+                                        std::size_t below, T& a, T& held) {
+    if constexpr (CodeC::value != 0) code = CodeC::value;
+    const unsigned k = code >> detail::kArgumentShift;
+    const bool chain = (code & detail::kChainFlag) != 0;
+    const bool hold = (code & detail::kHoldFlag) != 0;
+    const bool flush = (code & detail::kFlushFlag) != 0;
+    // Memory arguments first: every store lands before slot i - 1's adjoint is read.
+    const unsigned memory_end = hold ? k - 1 : k;
+    for (unsigned j = chain ? 1 : 0; j < memory_end; ++j) {
+      T& target = adjoint[arg[j]];
+      target = detail::multiply_add(d[j], a, target);
+    }
+    if (flush) {  // the run of kHoldFlag statements above ends here: its sum joins memory
+      adjoint[arg[k - 1]] += held;
+      held = T(0);
+    }
+    if (hold) held = detail::multiply_add(d[k - 1], a, held);
+    a = chain ? detail::multiply_add(d[0], a, adjoint[below]) : adjoint[below];
+  }
+
   /// The reverse sweep: one loop over the statements from `top` down to slot 1.
   TAPEGRAD_NOINLINE void sweep(std::size_t top) {
+    using detail::kChainFlag;
+    using detail::kFlushFlag;
+    using detail::kHoldFlag;
+    constexpr unsigned custom_top = static_cast<unsigned>(detail::kCustomTop);
     const detail::Arity* const arity = arity_.data();
     const Index* const index = arg_index_.data();
     const T* const partial = arg_partial_.data();
@@ -329,57 +430,73 @@ class Tape : public detail::TapeOwnership<T> {
     std::size_t p = args_, c = custom_.size();
     for (std::size_t i = size_ - 1; i > top; --i) {  // skip what was recorded after y
       if (arity[i] == detail::kCustomTop) i = custom_[--c].first;
-      else p -= static_cast<unsigned>(arity[i]);
+      else p -= static_cast<unsigned>(arity[i]) >> detail::kArgumentShift;
     }
-    // `a` is the finished adjoint of slot i. `next` collects the adjoint of slot i - 1
-    // (the usual target in chains such as s += ... or p *= ...): loaded before slot i's
-    // contributions are added to it in a register, so the chain from one statement to the
-    // next is a single multiply-add, with no store and reload in between.
+    // `a` is the finished adjoint of slot i, carried in a register from one statement to
+    // the next; `held` sums the kHoldFlag contributions (see the file comment).
     T a = adjoint[top];
+    T held = T(0);
     for (std::size_t i = top; i > 0; --i) {
-      const unsigned k = static_cast<unsigned>(arity[i]);
+      const unsigned code = static_cast<unsigned>(arity[i]);
       adjoint[i] = a;
       const std::size_t below = i - 1;
-      T next = adjoint[below];
-      if (TAPEGRAD_UNLIKELY(k > detail::kFoldLimit)) {
+      if (TAPEGRAD_UNLIKELY(code == custom_top)) {
         const Custom& s = custom_[--c];
-        // Like a scalar statement, a block nobody depends on is skipped.
+        // Like a scalar statement, a block nobody depends on is skipped. Input blocks
+        // (variables()) have no backward at all.
         const T* out = adjoint + s.first;
-        if (std::any_of(out, out + s.count, [](const T& g) { return !is_zero_adjoint(g); }))
+        if (s.backward != nullptr &&
+            std::any_of(out, out + s.count, [](const T& g) { return !is_zero_adjoint(g); }))
           s.backward(s.object, adjoint, s.first);
         i = s.first;
         a = adjoint[i - 1];  // the custom backward may have added to it
         continue;
       }
-      // A statement with a zero adjoint (one y does not depend on) contributes nothing;
-      // skipping it keeps an Inf or NaN partial from turning 0 into NaN elsewhere.
-      if (!is_zero_adjoint(a)) {
-        auto add = [&](std::size_t j) {
-          const Index target = index[j];
-          if (target == below) next = detail::multiply_add(partial[j], a, next);
-          else adjoint[target] = detail::multiply_add(partial[j], a, adjoint[target]);
-        };
-        switch (k) {  // the common arities get straight-line code
-          case 0:
-            break;
-          case 1:
-            add(p - 1);
-            break;
-          case 2:
-            add(p - 2);
-            add(p - 1);
-            break;
-          case 3:
-            add(p - 3);
-            add(p - 2);
-            add(p - 1);
-            break;
-          default:
-            for (unsigned j = 0; j < k; ++j) add(p - k + j);
-        }
-      }
+      const unsigned k = code >> detail::kArgumentShift;
       p -= k;
-      a = next;
+      const Index* const arg = index + p;
+      const T* const d = partial + p;
+      // A statement with a zero adjoint (one y does not depend on) contributes nothing;
+      // skipping it keeps an Inf or NaN partial from turning 0 into NaN elsewhere. A run
+      // of held contributions that ends here is still added.
+      if (is_zero_adjoint(a)) {
+        if (code & kFlushFlag) {
+          adjoint[arg[k - 1]] += held;
+          held = T(0);
+        }
+        a = adjoint[below];
+        continue;
+      }
+      using C = std::integral_constant<unsigned, 0>;
+      switch (code) {  // the common codes get straight-line code
+// One case per common code: statement() inlined with the code as a constant.
+#define TAPEGRAD_SWEEP_CASE(k, hints)                                                        \
+  case ((k) << detail::kArgumentShift) | (hints):                                          \
+    statement(std::integral_constant<unsigned, ((k) << detail::kArgumentShift) | (hints)>(), \
+              code, arg, d, adjoint, below, a, held);                                      \
+    break;
+        TAPEGRAD_SWEEP_CASE(1, 0)
+        TAPEGRAD_SWEEP_CASE(2, 0)
+        TAPEGRAD_SWEEP_CASE(3, 0)
+        TAPEGRAD_SWEEP_CASE(4, 0)
+        TAPEGRAD_SWEEP_CASE(5, 0)
+        TAPEGRAD_SWEEP_CASE(1, kChainFlag)
+        TAPEGRAD_SWEEP_CASE(2, kChainFlag)
+        TAPEGRAD_SWEEP_CASE(3, kChainFlag)
+        TAPEGRAD_SWEEP_CASE(4, kChainFlag)
+        TAPEGRAD_SWEEP_CASE(5, kChainFlag)
+        TAPEGRAD_SWEEP_CASE(2, kHoldFlag)
+        TAPEGRAD_SWEEP_CASE(3, kHoldFlag)
+        TAPEGRAD_SWEEP_CASE(2, kChainFlag | kHoldFlag)
+        TAPEGRAD_SWEEP_CASE(3, kChainFlag | kHoldFlag)
+        TAPEGRAD_SWEEP_CASE(2, kFlushFlag)
+        TAPEGRAD_SWEEP_CASE(3, kFlushFlag)
+        TAPEGRAD_SWEEP_CASE(2, kChainFlag | kFlushFlag)
+        TAPEGRAD_SWEEP_CASE(3, kChainFlag | kFlushFlag)
+#undef TAPEGRAD_SWEEP_CASE
+        default:  // larger statements, and k = 0 (an independent variable)
+          statement(C(), code, arg, d, adjoint, below, a, held);
+      }
     }
     adjoint[0] = a;  // the sink (a statement at slot 1 may point at slot 0)
   }

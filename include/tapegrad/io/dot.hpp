@@ -107,8 +107,10 @@ std::string number(const T& value, int precision) {
 template <class T>
 void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const DotNames<T>& names,
            const DotOptions& options) {
-  constexpr unsigned fold_limit = static_cast<unsigned>(tapegrad::detail::kFoldLimit);
-  constexpr unsigned inner = static_cast<unsigned>(tapegrad::detail::kCustomInner);
+  // A custom block's slots below its top slot (custom_at and not custom_top_at).
+  auto inner = [&tape](std::size_t i) {
+    return tape.custom_at(static_cast<Index>(i)) && !tape.custom_top_at(static_cast<Index>(i));
+  };
   const std::size_t slots = tape.size() + 1;  // slot 0 is the sink
   const Index* arg_index = tape.argument_indices();
   const T* arg_partial = tape.argument_partials();
@@ -117,12 +119,9 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
   std::vector<std::size_t> first_arg(slots);
   std::vector<Index> block_first(slots);
   for (std::size_t i = 0, p = 0; i < slots; ++i) {
-    const unsigned k = tape.arity_at(static_cast<Index>(i));
     first_arg[i] = p;
-    if (k <= fold_limit) p += k;
-    block_first[i] = static_cast<Index>(i > 0 && tape.arity_at(static_cast<Index>(i - 1)) == inner
-                                            ? block_first[i - 1]
-                                            : i);
+    p += tape.arity_at(static_cast<Index>(i));
+    block_first[i] = static_cast<Index>(i > 0 && inner(i - 1) ? block_first[i - 1] : i);
   }
 
   // Which slots to draw: all, or those the root depends on (walking down from it).
@@ -131,10 +130,10 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
   if (root != nullptr) {
     top = root->index();
     if (top != 0) keep[top] = 1;
-    while (tape.arity_at(static_cast<Index>(top)) == inner) ++top;  // a root inside a block
+    while (inner(top)) ++top;  // a root inside a block
     for (std::size_t i = top; i > 0; --i) {
       const unsigned k = tape.arity_at(static_cast<Index>(i));
-      if (k > fold_limit) {  // a custom block is one statement: kept whole if any slot is
+      if (tape.custom_at(static_cast<Index>(i))) {  // a custom block is one statement: kept whole if any slot is
         const std::size_t b = block_first[i];
         bool any = false;
         for (std::size_t s = b; s <= i; ++s) any = any || keep[s];
@@ -164,18 +163,18 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
     } else {
       label = "v" + std::to_string(i);
     }
-    if (k == 0) {
+    if (tape.custom_at(static_cast<Index>(i))) {
+      label += "\\ncustom";
+      style = "shape=box, style=filled, fillcolor=\"#fde7cf\"";
+    } else if (k == 0) {
       label += "\\ninput";
       style = "shape=box, style=\"rounded,filled\", fillcolor=\"#dbe9f6\"";
-    } else if (k <= fold_limit) {
+    } else {
       std::size_t constants = 0;
       for (std::size_t j = first_arg[i]; j < first_arg[i] + k; ++j) constants += arg_index[j] == 0;
       label += "\\n" + std::to_string(k) + (k == 1 ? " argument" : " arguments");
       if (constants != 0) label += " (" + std::to_string(constants) + " constant)";
       style = "shape=ellipse";
-    } else {
-      label += "\\ncustom";
-      style = "shape=box, style=filled, fillcolor=\"#fde7cf\"";
     }
     if (options.adjoints)
       label += "\\nadjoint = " + number(tape.adjoint_at(static_cast<Index>(i)), options.precision);
@@ -187,10 +186,9 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
   std::ostringstream edges;
   for (std::size_t i = 1; i <= top && top != 0; ++i) {
     if (!keep[i]) continue;
-    const unsigned k = tape.arity_at(static_cast<Index>(i));
-    if (k > fold_limit) {  // the whole custom block i .. its top slot
+    if (tape.custom_at(static_cast<Index>(i))) {  // the whole custom block i .. its top slot
       std::size_t end = i;
-      while (tape.arity_at(static_cast<Index>(end)) == inner) ++end;
+      while (inner(end)) ++end;
       out << "  subgraph cluster_" << i << " {\n    label=\"custom statement, " << (end - i + 1)
           << (end == i ? " output" : " outputs") << "\";\n    style=dashed;\n";
       for (std::size_t s = i; s <= end; ++s) node(s, "    ");
@@ -201,6 +199,7 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
     }
     node(i, "  ");
     ++node_count;
+    const unsigned k = tape.arity_at(static_cast<Index>(i));
     // One edge per distinct argument, carrying the sum of its partials.
     std::vector<std::pair<Index, T>> args;
     for (std::size_t j = first_arg[i]; j < first_arg[i] + k; ++j) {
