@@ -361,6 +361,24 @@ TEST_CASE("held and chained sums give exact gradients in every configuration", "
     CHECK(x2.grad() == 0.7);
     CHECK(x1.grad() == 0.0);
   }
+  SECTION("no run continues across an input or a custom statement") {
+    Tape<double> tape;
+    const Var<double> m = tape.variable(0.5), x = tape.variable(2.0);
+    const Var<double> s1 = x * m;                // last argument m
+    const Var<double> v = tape.variable(3.0);    // an input between: no hold across it
+    const Var<double> s2 = v * m;
+    const tapegrad::Index block = tape.record_custom(2, CountedScale(x.index()));
+    const Var<double> y1 = tape.output_var(block + 1, 6.0);
+    const Var<double> s3 = y1 * m;               // a custom statement between: no hold
+    CHECK(tape.hints_at(s2.index()) == tapegrad::detail::kChainFlag);  // v is slot i - 1
+    CHECK(tape.hints_at(s3.index()) == tapegrad::detail::kChainFlag);  // so is y1
+    CHECK_FALSE(tape.custom_at(v.index()));
+    CHECK(tape.custom_top_at(block + 1));
+    tape.backward(s1 + s2 + s3);
+    CHECK(m.grad() == 2.0 + 3.0 + 6.0);
+    CHECK(v.grad() == 0.5);
+    CHECK(x.grad() == 0.5 + 3.0 * 0.5);  // through s1 and through the custom statement
+  }
   SECTION("the held slot is also an ordinary argument of the held statements") {
     // s += m * x_i + x_i * m: arguments s, m, x_i, x_i, m (five: the generic path).
     Tape<double> tape;

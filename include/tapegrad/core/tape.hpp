@@ -133,6 +133,7 @@ class Tape : public detail::TapeOwnership<T> {
 #endif
     if (TAPEGRAD_UNLIKELY(size_ >= arity_.capacity())) grow(1, 0);
     arity_.data()[size_] = detail::Arity(0);
+    last_target_ = kNoTarget;
     return Var<T>(x, static_cast<Index>(size_++), this->generation());
   }
 
@@ -183,6 +184,7 @@ class Tape : public detail::TapeOwnership<T> {
     std::fill_n(arity_.data() + size_, outputs - 1, detail::kCustomInner);
     arity_.data()[size_ + outputs - 1] = detail::kCustomTop;
     size_ += outputs;
+    last_target_ = kNoTarget;
     void (*run)(void*, T*, Index) = &run_custom<Stored>;
     if constexpr (std::is_same_v<Stored, InputBlock>) run = nullptr;  // nothing to run
     custom_.push_back(Custom{stored, run, destroyer<Stored>(), first,
@@ -252,6 +254,8 @@ class Tape : public detail::TapeOwnership<T> {
     destroy_customs(m.customs);
     size_ = m.slots;
     args_ = m.args;
+    const bool statement_below = size_ > 1 && arity_at(static_cast<Index>(size_ - 1)) != 0;
+    last_target_ = statement_below ? arg_index_.data()[args_ - 1] : kNoTarget;
     arena_.rewind(m.arena);
     swept_ = std::min(swept_, size_);
     this->start_era(static_cast<Index>(size_));
@@ -263,6 +267,7 @@ class Tape : public detail::TapeOwnership<T> {
     destroy_customs(0);
     size_ = 1;
     args_ = 0;
+    last_target_ = kNoTarget;
     swept_ = 0;
     arena_.rewind({});
     this->reset_eras();
@@ -352,22 +357,25 @@ class Tape : public detail::TapeOwnership<T> {
     }
   }
 
+  /// No slot has this index (a tape holds fewer than 2^32 - 1 slots).
+  static constexpr Index kNoTarget = std::numeric_limits<Index>::max();
+
   /// The sweep hints of the k-argument statement about to be recorded in slot size_,
-  /// whose arguments are already written at args_; marks the statement below it
-  /// kFlushFlag when the new one holds their shared last argument.
+  /// whose arguments are already written at args_. When it holds the last argument it
+  /// shares with the statement below, that one is marked kFlushFlag unless it holds too.
   template <std::size_t k>
   TAPEGRAD_INLINE unsigned sweep_hints() {
     const Index* const arg = arg_index_.data() + args_;
     unsigned hints = arg[0] == size_ - 1 ? detail::kChainFlag : 0u;
-    if constexpr (k >= 2) {
-      // Both statements need k >= 2, so neither held argument is also a chain argument.
-      detail::Arity& below = arity_.data()[size_ - 1];
-      const unsigned below_code = static_cast<unsigned>(below);
-      if ((below_code >> detail::kArgumentShift) >= 2 && arg[-1] == arg[k - 1]) {
+    if constexpr (k >= 2) {  // k >= 2: the held argument is not also the chain argument
+      if (arg[k - 1] == last_target_) {
         hints |= detail::kHoldFlag;
+        detail::Arity& below = arity_.data()[size_ - 1];
+        const unsigned below_code = static_cast<unsigned>(below);
         if ((below_code & detail::kHoldFlag) == 0) below = detail::Arity(below_code | detail::kFlushFlag);
       }
     }
+    last_target_ = arg[k - 1];
     return hints;
   }
 
@@ -403,6 +411,17 @@ class Tape : public detail::TapeOwnership<T> {
     const bool chain = (code & detail::kChainFlag) != 0;
     const bool hold = (code & detail::kHoldFlag) != 0;
     const bool flush = (code & detail::kFlushFlag) != 0;
+    // A statement with a zero adjoint (one y does not depend on) contributes nothing;
+    // skipping it keeps an Inf or NaN partial from turning 0 into NaN elsewhere. A run
+    // of held contributions that ends here is still added.
+    if (is_zero_adjoint(a)) {
+      if (flush) {
+        adjoint[arg[k - 1]] += held;
+        held = T(0);
+      }
+      a = adjoint[below];
+      return;
+    }
     // Memory arguments first: every store lands before slot i - 1's adjoint is read.
     const unsigned memory_end = hold ? k - 1 : k;
     for (unsigned j = chain ? 1 : 0; j < memory_end; ++j) {
@@ -415,6 +434,19 @@ class Tape : public detail::TapeOwnership<T> {
     }
     if (hold) held = detail::multiply_add(d[k - 1], a, held);
     a = chain ? detail::multiply_add(d[0], a, adjoint[below]) : adjoint[below];
+  }
+
+  /// Runs custom statement number c if any of its outputs has a nonzero adjoint (like a
+  /// scalar statement, a block nobody depends on is skipped; input blocks have no
+  /// backward at all). Returns the block's first slot.
+  TAPEGRAD_NOINLINE std::size_t custom_statement(std::size_t c) {
+    const Custom& s = custom_[c];
+    T* const adjoint = adjoint_.data();
+    const T* out = adjoint + s.first;
+    if (s.backward != nullptr &&
+        std::any_of(out, out + s.count, [](const T& g) { return !is_zero_adjoint(g); }))
+      s.backward(s.object, adjoint, s.first);
+    return s.first;
   }
 
   /// The reverse sweep: one loop over the statements from `top` down to slot 1.
@@ -440,35 +472,15 @@ class Tape : public detail::TapeOwnership<T> {
       const unsigned code = static_cast<unsigned>(arity[i]);
       adjoint[i] = a;
       const std::size_t below = i - 1;
-      if (TAPEGRAD_UNLIKELY(code == custom_top)) {
-        const Custom& s = custom_[--c];
-        // Like a scalar statement, a block nobody depends on is skipped. Input blocks
-        // (variables()) have no backward at all.
-        const T* out = adjoint + s.first;
-        if (s.backward != nullptr &&
-            std::any_of(out, out + s.count, [](const T& g) { return !is_zero_adjoint(g); }))
-          s.backward(s.object, adjoint, s.first);
-        i = s.first;
-        a = adjoint[i - 1];  // the custom backward may have added to it
-        continue;
-      }
-      const unsigned k = code >> detail::kArgumentShift;
-      p -= k;
+      p -= code >> detail::kArgumentShift;  // 0 for the slots of a custom statement
       const Index* const arg = index + p;
       const T* const d = partial + p;
-      // A statement with a zero adjoint (one y does not depend on) contributes nothing;
-      // skipping it keeps an Inf or NaN partial from turning 0 into NaN elsewhere. A run
-      // of held contributions that ends here is still added.
-      if (is_zero_adjoint(a)) {
-        if (code & kFlushFlag) {
-          adjoint[arg[k - 1]] += held;
-          held = T(0);
-        }
-        a = adjoint[below];
-        continue;
-      }
       using C = std::integral_constant<unsigned, 0>;
-      switch (code) {  // the common codes get straight-line code
+      switch (code) {  // one jump table; the common codes get straight-line code
+        case custom_top:
+          i = custom_statement(--c);  // the loop continues below the block
+          a = adjoint[i - 1];         // the custom backward may have added to it
+          break;
 // One case per common code: statement() inlined with the code as a constant.
 #define TAPEGRAD_SWEEP_CASE(k, hints)                                                        \
   case ((k) << detail::kArgumentShift) | (hints):                                          \
@@ -514,6 +526,9 @@ class Tape : public detail::TapeOwnership<T> {
   detail::GrowBuffer<T> adjoint_;
   std::size_t size_ = 1;   // slots in use; slot 0 is the constant sink
   std::size_t args_ = 0;   // arguments in use
+  // The last argument of the scalar statement in slot size_ - 1, or kNoTarget if that
+  // slot holds an input or a custom statement (see sweep_hints()).
+  Index last_target_ = kNoTarget;
   std::size_t swept_ = 0;  // slots whose adjoints the last backward computed
   std::vector<Custom> custom_;
   detail::Arena arena_;
