@@ -80,9 +80,7 @@ TEST_CASE("a Var of another tape is rejected", "[ownership]") {
   CHECK_THROWS_AS(x.grad(), TapeError);  // grad() reads the active tape, which is `second`
   second.backward(y * 3.0);
   CHECK(y.grad() == 3.0);
-#if TAPEGRAD_CHECKS
   CHECK_THROWS_WITH(Var<double>(x * y), ContainsSubstring("an operation"));
-#endif
 }
 
 TEST_CASE("a Var of another thread's tape is rejected", "[ownership][threads]") {
@@ -188,4 +186,30 @@ TEST_CASE("a mark stays valid across any number of rewinds to it", "[ownership]"
   tape.clear();
   CHECK_THROWS_AS(tape.rewind(mark), TapeError);  // cleared below the mark
   tape.rewind(empty);  // an empty-tape mark survives clear(): nothing lies below it
+}
+
+TEST_CASE("generations have 16 of 32 bits set, so none is a bitwise subset of another",
+          "[ownership]") {
+  // The recording check relies on it: g & ~era == 0 only for g = 0 and g = era.
+  const auto bits = [](std::uint32_t g) {
+    int n = 0;
+    for (; g != 0; g &= g - 1) ++n;
+    return n;
+  };
+  std::uint32_t g = tapegrad::detail::kFirstGeneration;
+  for (int i = 0; i < 100000; ++i) {
+    const std::uint32_t next = tapegrad::detail::next_generation(g);
+    REQUIRE(bits(next) == 16);
+    REQUIRE(next > g);  // strictly increasing until the wrap
+    REQUIRE((next & ~g) != 0);
+    g = next;
+  }
+  // The largest wraps to the smallest.
+  CHECK(tapegrad::detail::next_generation(0xFFFF0000u) == tapegrad::detail::kFirstGeneration);
+  CHECK(tapegrad::detail::next_generation(0xFFFE8000u) == 0xFFFF0000u);
+  // Every tape's generation is one of them.
+  Tape<double> tape;
+  CHECK(bits(tape.generation()) == 16);
+  tape.clear();
+  CHECK(bits(tape.generation()) == 16);
 }

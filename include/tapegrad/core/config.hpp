@@ -7,32 +7,26 @@
 
 #include <cstdint>
 
-// TAPEGRAD_CHECKS selects the per-operation misuse checks (every operand of every
-// recorded operation is verified to live on the active tape). They cost a compare and
-// a branch per operand, so they follow NDEBUG unless the user sets the macro to 0 or 1.
-// The checks at API boundaries (backward, grad, rewind, clear) always run.
+// TAPEGRAD_CHECKS: every operand of every recorded operation is verified to live on the
+// tape that records it (not another tape's or thread's, not cleared or rewound away).
+// On in every build, NDEBUG or not: the test costs a few register operations per operand
+// and one branch per statement (docs/design.md, "What is checked, and when"). Define
+// TAPEGRAD_CHECKS=0 to opt out. The checks at API boundaries (backward, grad, rewind,
+// clear, the functional API) run in every case.
 #ifndef TAPEGRAD_CHECKS
-#ifdef NDEBUG
-#define TAPEGRAD_CHECKS 0
-#else
 #define TAPEGRAD_CHECKS 1
-#endif
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
 #define TAPEGRAD_INLINE inline __attribute__((always_inline))
 #define TAPEGRAD_NOINLINE __attribute__((noinline))
 #define TAPEGRAD_COLD __attribute__((noinline, cold))
-#define TAPEGRAD_LIKELY(x) __builtin_expect(!!(x), 1)
 #define TAPEGRAD_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define TAPEGRAD_RESTRICT __restrict__
 #else
 #define TAPEGRAD_INLINE inline
 #define TAPEGRAD_NOINLINE
 #define TAPEGRAD_COLD
-#define TAPEGRAD_LIKELY(x) (x)
 #define TAPEGRAD_UNLIKELY(x) (x)
-#define TAPEGRAD_RESTRICT
 #endif
 
 namespace tapegrad {

@@ -39,6 +39,22 @@ struct Expr {
 
 namespace detail {
 
+template <class E>
+inline constexpr bool always_false = false;
+
+/// The constructor that every expression node offers for any other expression: it exists
+/// only to turn a long "no conversion" error into one sentence. Generic helpers such as
+/// `template <class T> T sq(const T& a) { return a * a; }`, called with an expression,
+/// deduce T as that expression's node type, which cannot hold a different expression.
+template <class E>
+constexpr bool reject_node_conversion() {
+  static_assert(always_false<E>,
+                "tapegrad: a generic function deduced its scalar type as an expression node "
+                "(e.g. sq(x - y * y) with template <class T> T sq(const T&)). Call it with a Var: "
+                "sq(Var<double>(x - y * y)) or sq<Var<double>>(x - y * y). See docs/faq.md.");
+  return true;
+}
+
 /// Above this many leaves an operand is first recorded as its own statement, so a
 /// statement never has more arguments than the tape's arity byte can describe.
 inline constexpr std::size_t kFoldLimit = 31;
@@ -51,6 +67,10 @@ class UnaryNode : public Expr<T, UnaryNode<T, A>> {
 
   TAPEGRAD_INLINE UnaryNode(const A& a, const T& value, const T& da)
       : a_(a), value_(value), da_(da) {}
+  /// Not a conversion: a clear compile error (see reject_node_conversion).
+  template <class E, class = std::enable_if_t<!std::is_same_v<E, UnaryNode>>,
+            bool = reject_node_conversion<E>()>
+  UnaryNode(const Expr<T, E>&);
 
   /// The value of this expression.
   TAPEGRAD_INLINE const T& value() const noexcept { return value_; }
@@ -75,6 +95,10 @@ class BinaryNode : public Expr<T, BinaryNode<T, A, B>> {
 
   TAPEGRAD_INLINE BinaryNode(const A& a, const B& b, const T& value, const T& da, const T& db)
       : a_(a), b_(b), value_(value), da_(da), db_(db) {}
+  /// Not a conversion: a clear compile error (see reject_node_conversion).
+  template <class E, class = std::enable_if_t<!std::is_same_v<E, BinaryNode>>,
+            bool = reject_node_conversion<E>()>
+  BinaryNode(const Expr<T, E>&);
 
   /// The value of this expression.
   TAPEGRAD_INLINE const T& value() const noexcept { return value_; }

@@ -18,6 +18,7 @@
 /// comparison in the common case (the Var is from the current era).
 
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,12 +40,30 @@ enum class Activation { now, later };
 
 namespace detail {
 
-/// Process-wide source of era generations; 0 is reserved for constants.
-inline std::atomic<Generation> generation_counter{1};
+/// Every generation has exactly 16 of its 32 bits set (0 is reserved for constants). No
+/// such number is a bitwise subset of another, so "g has no bit outside the current era's
+/// generation" holds exactly for g = 0 and g = the era's own generation: the recording
+/// check (Tape's Sink) is one AND-NOT and one OR per operand, with no compare.
+inline constexpr Generation kFirstGeneration = 0x0000FFFFu;
 
+/// The next number after g with the same number of set bits (Gosper's hack), wrapping
+/// from the largest (0xFFFF0000) to the smallest. There are C(32, 16) = 601,080,390.
+constexpr Generation next_generation(Generation g) noexcept {
+  const std::uint64_t x = g, lowest = x & (~x + 1), ripple = x + lowest;
+  if (ripple > 0xFFFFFFFFull) return kFirstGeneration;
+  return static_cast<Generation>((((ripple ^ x) >> 2) / lowest) | ripple);
+}
+static_assert(next_generation(0x0000FFFFu) == 0x00017FFFu && next_generation(0xFFFF0000u) == kFirstGeneration,
+              "generations step through the 16-of-32-bit numbers");
+
+/// Process-wide source of era generations.
+inline std::atomic<Generation> generation_counter{kFirstGeneration};
+
+/// A generation no tape of this process is using (until 601 million eras later).
 inline Generation new_generation() noexcept {
-  Generation g = generation_counter.fetch_add(1, std::memory_order_relaxed);
-  while (g == 0) g = generation_counter.fetch_add(1, std::memory_order_relaxed);
+  Generation g = generation_counter.load(std::memory_order_relaxed);
+  while (!generation_counter.compare_exchange_weak(g, next_generation(g), std::memory_order_relaxed)) {
+  }
   return g;
 }
 
@@ -165,11 +184,29 @@ class TapeOwnership {
   std::size_t live_slots() const noexcept { return static_cast<const Tape<T>*>(this)->size() + 1; }
 
   [[noreturn]] TAPEGRAD_COLD void foreign_var(const Var<T>& v, const char* where) const {
-    throw_tape_error(std::string(where) + ": Var #" + std::to_string(v.index()) +
-                     " (generation " + std::to_string(v.generation()) +
-                     ") is not on this tape (generation " + std::to_string(generation()) +
-                     "): it was recorded on another tape or thread, before clear(), or after "
-                     "a mark this tape was rewound to");
+    const std::string var = "Var #" + std::to_string(v.index()) + " (generation " +
+                            std::to_string(v.generation()) + ")";
+    if (enclosing_tape_owns(v))
+      throw_tape_error(std::string(where) + ": " + var + " belongs to an enclosing tape that is "
+                       "still active on this thread, not to this one. Typically the function "
+                       "given to gradient(), jacobian() or hessian() captured a Var of the outer "
+                       "computation: inside it, use value(a) to take a's value as a constant, "
+                       "or pass a as one of the function's inputs.");
+    throw_tape_error(std::string(where) + ": " + var + " is not on this tape (generation " +
+                     std::to_string(generation()) + "): it was recorded on another tape or "
+                     "thread (perhaps one destroyed since), before clear(), or after a mark "
+                     "this tape was rewound to");
+  }
+
+  /// For the error message only: true if a tape that was active on this thread before this
+  /// one became active (through construction or a TapeScope) owns v.
+  bool enclosing_tape_owns(const Var<T>& v) const noexcept {
+    int steps = 0;  // the chains are short; the bound guards against any cycle
+    for (const TapeScope<T>* s = TapeScope<T>::innermost(); s != nullptr && steps < 64; s = s->outer_, ++steps)
+      if (s->previous_ != nullptr && s->previous_ != this && s->previous_->owns(v)) return true;
+    for (const Tape<T>* t = previous_; t != nullptr && steps < 128; t = t->previous_, ++steps)
+      if (t != this && t->owns(v)) return true;
+    return false;
   }
 
   std::vector<Era> eras_;
@@ -186,24 +223,37 @@ class TapeOwnership {
 template <class T>
 class TapeScope {
  public:
-  explicit TapeScope(Tape<T>& tape) : tape_(tape), previous_(detail::ActiveTape<T>::current) {
+  explicit TapeScope(Tape<T>& tape)
+      : tape_(tape), previous_(detail::ActiveTape<T>::current), outer_(innermost_ref()) {
     std::thread::id none{};
     const std::thread::id me = std::this_thread::get_id();
     if (!tape.owner_.compare_exchange_strong(none, me) && none != me)
       detail::throw_tape_error("TapeScope: this tape is active on another thread");
     claimed_ = (none == std::thread::id());
     detail::ActiveTape<T>::current = &tape;
+    innermost_ref() = this;
   }
   ~TapeScope() {
     detail::ActiveTape<T>::current = previous_;
+    innermost_ref() = outer_;
     if (claimed_) tape_.owner_.store(std::thread::id(), std::memory_order_relaxed);
   }
   TapeScope(const TapeScope&) = delete;
   TapeScope& operator=(const TapeScope&) = delete;
 
  private:
+  friend class detail::TapeOwnership<T>;  // walks the scopes to explain a foreign Var
+
+  /// This thread's innermost live TapeScope for T (scopes nest, so they form a chain).
+  static const TapeScope*& innermost_ref() noexcept {
+    static thread_local const TapeScope* innermost = nullptr;
+    return innermost;
+  }
+  static const TapeScope* innermost() noexcept { return innermost_ref(); }
+
   Tape<T>& tape_;
-  Tape<T>* previous_;
+  Tape<T>* previous_;       // the tape active before this scope
+  const TapeScope* outer_;  // the scope that was innermost before this one
   bool claimed_ = false;
 };
 

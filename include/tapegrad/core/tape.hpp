@@ -64,6 +64,9 @@ namespace detail {
 /// The arity byte of a statement. An enum rather than a char type, so that storing it
 /// does not force the compiler to reload every other tape field (char may alias all).
 enum class Arity : std::uint8_t {};
+/// A generation kept by the recording check; a type of its own, so that storing it does not
+/// force the compiler to reload argument indices (an Index could alias a Generation).
+enum class OperandGeneration : Generation {};
 /// Bits of the arity byte: three sweep hints (see the file comment) below the number of
 /// arguments k = code >> kArgumentShift. kFoldLimit (expression.hpp) keeps k below 32.
 inline constexpr unsigned kChainFlag = 0x1;
@@ -161,12 +164,16 @@ class Tape : public detail::TapeOwnership<T> {
     static_assert(k <= detail::kFoldLimit, "expression too large for one statement");
     if (TAPEGRAD_UNLIKELY(size_ >= arity_.capacity() || args_ + k > arg_partial_.capacity()))
       grow(1, k);
-    Sink sink{arg_index_.data() + args_, arg_partial_.data() + args_, this, 0};
+    Sink sink{arg_index_.data() + args_, arg_partial_.data() + args_, operand_generations_, 0,
+              static_cast<Generation>(~this->generation()), 0};
     e.propagate(sink, T(1));
-    if (TAPEGRAD_UNLIKELY(sink.any_variable == 0)) return 0;  // only constants: result is constant
-    arity_.data()[size_] = detail::Arity((k << detail::kArgumentShift) | sweep_hints<k>());
-    args_ += k;
-    return static_cast<Index>(size_++);
+#if TAPEGRAD_CHECKS
+    // An operand outside the current era: from an earlier live era (valid, e.g. weights
+    // recorded before a mark) or foreign. The exact check decides; nothing is recorded yet.
+    // A tail call, so that the common path does not reload what the call might change.
+    if (TAPEGRAD_UNLIKELY(sink.outside_era != 0)) return check_and_commit<k>(sink.any_variable);
+#endif
+    return commit<k>(sink.any_variable);
   }
 
   /// Records a custom statement with `outputs` result slots; returns the first slot.
@@ -217,6 +224,7 @@ class Tape : public detail::TapeOwnership<T> {
   /// d y / d v after backward(y); 0 for constants and for v recorded after the sweep.
   /// Throws TapeError if v is not on this tape.
   T grad(const Var<T>& v) const {
+    this->check_thread("grad");
     this->check_owned(v, "grad");
     return adjoint_at(v.index());
   }
@@ -320,17 +328,52 @@ class Tape : public detail::TapeOwnership<T> {
   struct Sink {
     Index* index;
     T* partial;
-    const Tape* tape;
-    Index any_variable;  // OR of the argument slots: 0 iff every argument is a constant
+    detail::OperandGeneration* generation;  // the operands' generations, for check_operands()
+    Index any_variable;       // OR of the argument slots: 0 iff every argument is a constant
+    Generation not_era;       // ~(the tape's current generation)
+    Generation outside_era;   // nonzero iff some operand is neither a constant nor of this era
     TAPEGRAD_INLINE void push(const Var<T>& v, const T& weight) {
 #if TAPEGRAD_CHECKS
-      tape->check_owned(v, "an operation");
+      // A constant has generation 0 and a Var of this era the era's generation: neither has
+      // a bit outside the era's, and any other generation has one (ownership.hpp). No
+      // branch per operand: record() tests the OR once per statement.
+      const Generation g = v.generation();
+      outside_era |= g & not_era;
+      *generation++ = detail::OperandGeneration{g};
 #endif
       any_variable |= v.index();
       *index++ = v.index();
       *partial++ = weight;
     }
   };
+
+  /// Completes the statement whose k arguments a Sink has just written; returns its slot,
+  /// or 0 when every argument is a constant (then nothing is recorded).
+  template <std::size_t k>
+  TAPEGRAD_INLINE Index commit(Index any_variable) {
+    if (TAPEGRAD_UNLIKELY(any_variable == 0)) return 0;  // only constants: result is constant
+    arity_.data()[size_] = detail::Arity((k << detail::kArgumentShift) | sweep_hints<k>());
+    args_ += k;
+    return static_cast<Index>(size_++);
+  }
+  /// check_operands(k), then commit<k>: record()'s path for operands outside the era.
+  template <std::size_t k>
+  TAPEGRAD_NOINLINE Index check_and_commit(Index any_variable) {
+    check_operands(k);
+    return commit<k>(any_variable);
+  }
+
+  /// The exact ownership check of the k operands just written by a Sink (see
+  /// Sink::outside_era): passes operands of earlier live eras (weights recorded before a
+  /// mark), throws TapeError for any other. Reads the operands back from the tape arrays,
+  /// so the hot path keeps the expression in registers.
+  TAPEGRAD_NOINLINE void check_operands(std::size_t k) const {
+    const Index* index = arg_index_.data() + args_;
+    for (std::size_t j = 0; j < k; ++j) {
+      const Var<T> v(T(0), index[j], static_cast<Generation>(operand_generations_[j]));
+      this->check_owned(v, "an operation");
+    }
+  }
 
   /// The custom statement of a block of inputs (variables()): no backward to run.
   struct InputBlock {
@@ -532,6 +575,7 @@ class Tape : public detail::TapeOwnership<T> {
   // slot holds an input or a custom statement (see sweep_hints()).
   Index last_target_ = kNoTarget;
   std::size_t swept_ = 0;  // slots whose adjoints the last backward computed
+  detail::OperandGeneration operand_generations_[detail::kFoldLimit];  // Sink's scratch
   std::vector<Custom> custom_;
   detail::Arena arena_;
 };

@@ -120,10 +120,10 @@ TAPEGRAD_INLINE T value(T x) {
   return x;
 }
 
-/// Prints the value of a Var.
-template <class T>
-std::ostream& operator<<(std::ostream& out, const Var<T>& x) {
-  return out << x.value();
+/// Prints the value of a Var or of an expression (`std::cout << x * y`); records nothing.
+template <class T, class E>
+std::ostream& operator<<(std::ostream& out, const Expr<T, E>& x) {
+  return out << x.derived().value();
 }
 
 }  // namespace tapegrad
