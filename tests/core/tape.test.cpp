@@ -69,6 +69,35 @@ TEST_CASE("constants are never recorded", "[tape]") {
   CHECK(cc.grad() == 0.0);
 }
 
+TEST_CASE("a constant operand costs its statement no argument", "[tape][constants]") {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(1.5), y = tape.variable(-0.5);
+  const Var<double> h = 0.01, two = 2.0;  // generic code's T h = 0.01, T(2)
+  const std::size_t before = tape.argument_count();
+  const Var<double> a = x + h * y;       // leaves x, h, y: h dropped
+  CHECK(tape.argument_count() - before == 2);
+  CHECK(tape.arity_at(a.index()) == 2);
+  const Var<double> b = two * a * h + x / two - sin(h);  // leaves two, a, h, x, two, h: a and x kept
+  CHECK(tape.arity_at(b.index()) == 2);
+  const Var<double> c = h * two * Var<double>(3.0) + h;  // only constants: nothing recorded
+  CHECK(c.is_constant());
+  CHECK(c.value() == 0.01 * 2.0 * 3.0 + 0.01);
+  Var<double> s = 0.0;  // s = 0 + c x is a chain statement from the second term on
+  for (int i = 0; i < 3; ++i) s = s + two * x * y + h;
+  CHECK(tape.arity_at(s.index()) == 3);  // s, x, y
+  // chain (s is slot i - 1) and hold (y is also the last argument of the statement below)
+  CHECK(tape.hints_at(s.index()) == (tapegrad::detail::kChainFlag | tapegrad::detail::kHoldFlag));
+  const Var<double> L = s * b;
+  tape.backward(L);
+  // L = s b, s = 3 (2 x y + h), b = 2 h a + x / 2 - sin h, a = x + h y
+  const double vx = 1.5, vy = -0.5, vh = 0.01;
+  const double va = vx + vh * vy, vs = 3 * (2 * vx * vy + vh), vb = 2 * vh * va + vx / 2 - std::sin(vh);
+  const double db_dx = 2 * vh + 0.5, db_dy = 2 * vh * vh;
+  CHECK_CLOSE(x.grad(), 6 * vy * vb + vs * db_dx, 1e-14);
+  CHECK_CLOSE(y.grad(), 6 * vx * vb + vs * db_dy, 1e-14);
+  CHECK(h.grad() == 0.0);  // constants have no gradient
+}
+
 TEST_CASE("one expression becomes one statement; its partials multiply along paths", "[tape]") {
   Tape<double> tape;
   const Var<double> a = tape.variable(0.3), b = tape.variable(-1.2), c = tape.variable(2.0);

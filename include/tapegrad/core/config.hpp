@@ -21,11 +21,13 @@
 #define TAPEGRAD_INLINE inline __attribute__((always_inline))
 #define TAPEGRAD_NOINLINE __attribute__((noinline))
 #define TAPEGRAD_COLD __attribute__((noinline, cold))
+#define TAPEGRAD_LIKELY(x) __builtin_expect(!!(x), 1)
 #define TAPEGRAD_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define TAPEGRAD_INLINE inline
 #define TAPEGRAD_NOINLINE
 #define TAPEGRAD_COLD
+#define TAPEGRAD_LIKELY(x) (x)
 #define TAPEGRAD_UNLIKELY(x) (x)
 #endif
 

@@ -164,16 +164,18 @@ class Tape : public detail::TapeOwnership<T> {
     static_assert(k <= detail::kFoldLimit, "expression too large for one statement");
     if (TAPEGRAD_UNLIKELY(size_ >= arity_.capacity() || args_ + k > arg_partial_.capacity()))
       grow(1, k);
-    Sink sink{arg_index_.data() + args_, arg_partial_.data() + args_, operand_generations_, 0,
-              static_cast<Generation>(~this->generation()), 0};
+    Sink sink{arg_index_.data() + args_, arg_partial_.data() + args_, operand_generations_,
+              std::numeric_limits<Index>::max(), static_cast<Generation>(~this->generation()), 0};
     e.propagate(sink, T(1));
 #if TAPEGRAD_CHECKS
     // An operand outside the current era: from an earlier live era (valid, e.g. weights
     // recorded before a mark) or foreign. The exact check decides; nothing is recorded yet.
     // A tail call, so that the common path does not reload what the call might change.
-    if (TAPEGRAD_UNLIKELY(sink.outside_era != 0)) return check_and_commit<k>(sink.any_variable);
+    if (TAPEGRAD_UNLIKELY(sink.outside_era != 0)) return check_and_commit(k);
 #endif
-    return commit<k>(sink.any_variable);
+    // Every operand a variable: k arguments, known at compile time (the common case).
+    if (TAPEGRAD_LIKELY(sink.lowest_slot != 0)) return commit(std::integral_constant<std::size_t, k>());
+    return drop_constants_and_commit(k);
   }
 
   /// Records a custom statement with `outputs` result slots; returns the first slot.
@@ -329,10 +331,14 @@ class Tape : public detail::TapeOwnership<T> {
     Index* index;
     T* partial;
     detail::OperandGeneration* generation;  // the operands' generations, for check_operands()
-    Index any_variable;       // OR of the argument slots: 0 iff every argument is a constant
+    Index lowest_slot;        // the smallest argument slot: 0 iff some operand is a constant
     Generation not_era;       // ~(the tape's current generation)
     Generation outside_era;   // nonzero iff some operand is neither a constant nor of this era
     TAPEGRAD_INLINE void push(const Var<T>& v, const T& weight) {
+      const Index slot = v.index();
+      lowest_slot = std::min(lowest_slot, slot);
+      *index++ = slot;
+      *partial++ = weight;
 #if TAPEGRAD_CHECKS
       // A constant has generation 0 and a Var of this era the era's generation: neither has
       // a bit outside the era's, and any other generation has one (ownership.hpp). No
@@ -341,26 +347,38 @@ class Tape : public detail::TapeOwnership<T> {
       outside_era |= g & not_era;
       *generation++ = detail::OperandGeneration{g};
 #endif
-      any_variable |= v.index();
-      *index++ = v.index();
-      *partial++ = weight;
     }
   };
 
   /// Completes the statement whose k arguments a Sink has just written; returns its slot,
-  /// or 0 when every argument is a constant (then nothing is recorded).
-  template <std::size_t k>
-  TAPEGRAD_INLINE Index commit(Index any_variable) {
-    if (TAPEGRAD_UNLIKELY(any_variable == 0)) return 0;  // only constants: result is constant
-    arity_.data()[size_] = detail::Arity((k << detail::kArgumentShift) | sweep_hints<k>());
+  /// or 0 when k = 0, every operand a constant (then nothing is recorded). K is
+  /// std::size_t (known at run time) or a std::integral_constant (known at compile time).
+  template <class K>
+  TAPEGRAD_INLINE Index commit(K k) {
+    if (TAPEGRAD_UNLIKELY(k == 0)) return 0;  // only constants: the result is a constant
+    arity_.data()[size_] = detail::Arity((std::size_t{k} << detail::kArgumentShift) | sweep_hints(k));
     args_ += k;
     return static_cast<Index>(size_++);
   }
-  /// check_operands(k), then commit<k>: record()'s path for operands outside the era.
-  template <std::size_t k>
-  TAPEGRAD_NOINLINE Index check_and_commit(Index any_variable) {
+  /// record()'s path when some of the k operands just written are constants: they are
+  /// removed (a constant contributes nothing to the sweep, so it costs no argument), and
+  /// the rest is committed; nothing is recorded when all of them are constants.
+  TAPEGRAD_INLINE Index drop_constants_and_commit(std::size_t k) {
+    Index* const index = arg_index_.data() + args_;
+    T* const partial = arg_partial_.data() + args_;
+    std::size_t kept = 0;
+    for (std::size_t j = 0; j < k; ++j) {
+      if (index[j] == 0) continue;
+      index[kept] = index[j];
+      partial[kept] = partial[j];
+      ++kept;
+    }
+    return commit(kept);
+  }
+  /// check_operands(k), then the commit: record()'s path for operands outside the era.
+  TAPEGRAD_NOINLINE Index check_and_commit(std::size_t k) {
     check_operands(k);
-    return commit<k>(any_variable);
+    return drop_constants_and_commit(k);
   }
 
   /// The exact ownership check of the k operands just written by a Sink (see
@@ -406,17 +424,16 @@ class Tape : public detail::TapeOwnership<T> {
   /// The sweep hints of the k-argument statement about to be recorded in slot size_,
   /// whose arguments are already written at args_. When it holds the last argument it
   /// shares with the statement below, that one is marked kFlushFlag unless it holds too.
-  template <std::size_t k>
-  TAPEGRAD_INLINE unsigned sweep_hints() {
+  template <class K>
+  TAPEGRAD_INLINE unsigned sweep_hints(K k) {
     const Index* const arg = arg_index_.data() + args_;
     unsigned hints = arg[0] == size_ - 1 ? detail::kChainFlag : 0u;
-    if constexpr (k >= 2) {  // k >= 2: the held argument is not also the chain argument
-      if (arg[k - 1] == last_target_) {
-        hints |= detail::kHoldFlag;
-        detail::Arity& below = arity_.data()[size_ - 1];
-        const unsigned below_code = static_cast<unsigned>(below);
-        if ((below_code & detail::kHoldFlag) == 0) below = detail::Arity(below_code | detail::kFlushFlag);
-      }
+    // k >= 2: the held argument is not also the chain argument
+    if (k >= 2 && arg[k - 1] == last_target_) {
+      hints |= detail::kHoldFlag;
+      detail::Arity& below = arity_.data()[size_ - 1];
+      const unsigned below_code = static_cast<unsigned>(below);
+      if ((below_code & detail::kHoldFlag) == 0) below = detail::Arity(below_code | detail::kFlushFlag);
     }
     last_target_ = arg[k - 1];
     return hints;
