@@ -33,6 +33,7 @@ struct Workspace {
   Tape<T> tape{Activation::later};
   Eigen::Matrix<Var<T>, Eigen::Dynamic, 1> eigen_inputs;
   std::vector<Var<T>> vector_inputs;
+  std::vector<Var<T>> outputs;  // jacobian's outputs
 };
 
 /// Lends this thread's workspace for the current nesting depth (f may itself call
@@ -147,28 +148,60 @@ auto gradient(F&& f, const X& x) {
   return value_and_gradient(std::forward<F>(f), x).second;
 }
 
-/// The m x n Jacobian of F: R^n -> R^m at x, where F returns an Eigen vector or a
-/// std::vector of Var. One recording, then one backward sweep per output.
-template <class F, class X>
-auto jacobian(F&& fn, const X& x) {
-  using T = typename detail::input_scalar<X>::type;
-  detail::WorkspaceLease<T> lease;
-  detail::Workspace<T>& ws = lease.get();
-  const auto& inputs = detail::record_inputs(ws, x);
+/// How jacobian() differentiates: by the cheaper mode for the shape (automatic), or
+/// forced.
+enum class JacobianMode { automatic, forward, reverse };
+
+namespace detail {
+
+/// Output i of F's result as a Var (Eigen vector or std::vector; an expression element
+/// is recorded here).
+template <class T, class Outputs>
+Var<T> output_at(const Outputs& outputs, Eigen::Index i) {
+  return Var<T>(outputs[static_cast<std::size_t>(i)]);
+}
+
+/// The Jacobian by reverse mode: one recording, then sweeps of several outputs at once
+/// (Tape::backward_rows); one sweep per output if f used matrix statements.
+template <class T, class F, class X>
+Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> reverse_jacobian(F& fn, const X& x) {
+  WorkspaceLease<T> lease;
+  Workspace<T>& ws = lease.get();
+  const auto& inputs = record_inputs(ws, x);
   const auto outputs = fn(inputs);
   const auto n = static_cast<Eigen::Index>(inputs.size());
   const auto m = static_cast<Eigen::Index>(outputs.size());
   Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> J(m, n);
+  std::vector<Var<T>>& ys = ws.outputs;
+  ys.resize(static_cast<std::size_t>(m));
+  for (Eigen::Index i = 0; i < m; ++i) {
+    ys[static_cast<std::size_t>(i)] = output_at<T>(outputs, i);
+    if (!ws.tape.owns(ys[static_cast<std::size_t>(i)]))
+      throw_tape_error("jacobian: output " + std::to_string(i) +
+                       " is a Var that is not on the tape of the inputs");
+  }
+  if (m == 0) return J;
+  if (ws.tape.custom_count() <= 1) {  // the input block only: vector sweeps
+    ws.tape.backward_rows(ys.data(), static_cast<std::size_t>(m), inputs[0].index(),
+                          static_cast<std::size_t>(n), J.data(), 1, m);
+    return J;
+  }
   Eigen::Matrix<T, Eigen::Dynamic, 1> row;
   for (Eigen::Index i = 0; i < m; ++i) {
-    const Var<T> y = outputs[static_cast<std::size_t>(i)];
-    if (!ws.tape.owns(y))
-      detail::throw_tape_error("jacobian: output " + std::to_string(i) +
-                               " is a Var that is not on the tape of the inputs");
-    detail::sweep_into(ws, y, inputs, row);
+    sweep_into(ws, ys[static_cast<std::size_t>(i)], inputs, row);
     J.row(i) = row.transpose();
   }
   return J;
+}
+
+}  // namespace detail
+
+/// The m x n Jacobian of F: R^n -> R^m at x, where F returns an Eigen vector or a
+/// std::vector of Var. Reverse mode records F once and sweeps several outputs at once.
+template <class F, class X>
+auto jacobian(F&& fn, const X& x) {
+  using T = typename detail::input_scalar<X>::type;
+  return detail::reverse_jacobian<T>(fn, x);
 }
 
 }  // namespace tapegrad

@@ -216,10 +216,65 @@ class Tape : public detail::TapeOwnership<T> {
   void backward(const Var<T>& y) {
     this->check_thread("backward");
     this->check_owned(y, "backward");
-    prepare_adjoints();
+    // Only the slots up to y's can receive an adjoint: those above are neither zeroed nor
+    // read (grad() reports 0 for them).
+    const std::size_t top = y.index() == 0 ? 0 : block_top(y.index());
+    prepare_adjoints(top + 1);
     if (y.index() != 0) {
       adjoint_.data()[y.index()] = T(1);
-      sweep(block_top(y.index()));
+      sweep(top);
+    }
+  }
+
+  /// Reverse mode for several outputs at once, the rows of a Jacobian: for each output
+  /// y_r (r < m), writes d y_r / d v_j for the n inputs v_j in slots [first, first + n) to
+  /// rows[r * row_stride + j * col_stride]. `lanes` outputs share one sweep (vector
+  /// adjoints: each statement's indices and partials are read once for all of them); a
+  /// sweep starts at the highest slot of its outputs, stops above the inputs, skips
+  /// statements none of its outputs depends on, and zeroes what it used as it goes, so
+  /// nothing is cleared between sweeps. The inputs must lie below every statement (as the
+  /// functional API records them: one block first) and the tape may hold no custom
+  /// statement with a backward above them (matrix statements): then std::invalid_argument.
+  /// Throws TapeError for an output that is not on this tape. The adjoints that backward()
+  /// computed are left as they were.
+  template <std::size_t lanes = 4>
+  void backward_rows(const Var<T>* outputs, std::size_t m, Index first, std::size_t n, T* rows,
+                     std::ptrdiff_t row_stride, std::ptrdiff_t col_stride) {
+    static_assert(lanes >= 1, "at least one output per sweep");
+    this->check_thread("backward_rows");
+    for (std::size_t r = 0; r < m; ++r) this->check_owned(outputs[r], "backward_rows");
+    if (n == 0 || m == 0) return;
+    const std::size_t inputs_end = std::size_t{first} + n;  // first slot above the inputs
+    if (first == 0 || inputs_end > size_)
+      detail::throw_invalid_argument("backward_rows: the inputs are not slots of this tape");
+    for (const Custom& c : custom_)
+      if (c.backward != nullptr && std::size_t{c.first} + c.count > first)
+        detail::throw_invalid_argument("backward_rows: a custom statement (matrix statement) "
+                                       "above the inputs; sweep its outputs one by one with backward()");
+    for (std::size_t i = first; i < inputs_end; ++i)
+      if (code_at(static_cast<Index>(i)) >> detail::kArgumentShift != 0)
+        detail::throw_invalid_argument("backward_rows: slot " + std::to_string(i) +
+                                       " among the inputs is a statement, not an input");
+    const std::size_t capacity = lanes_.capacity();
+    lanes_.grow(lanes * size_, 0);  // keeps nothing: new memory is zeroed once, then the
+    if (lanes_.capacity() != capacity)  // sweeps leave it zero
+      std::fill(lanes_.data(), lanes_.data() + lanes_.capacity(), T(0));
+    T* const lane = lanes_.data();
+    for (std::size_t r0 = 0; r0 < m; r0 += lanes) {
+      const std::size_t used = std::min(lanes, m - r0);
+      std::size_t top = 0;
+      for (std::size_t l = 0; l < used; ++l) {
+        const Index y = outputs[r0 + l].index();
+        lane[y * lanes + l] += T(1);  // an output may be an input, the sink or another output
+        top = std::max(top, y == 0 ? std::size_t{0} : block_top(y));
+      }
+      if (top >= inputs_end) sweep_lanes<lanes>(top, inputs_end - 1, lane);  // down to the inputs
+      for (std::size_t l = 0; l < used; ++l)
+        for (std::size_t j = 0; j < n; ++j)
+          rows[static_cast<std::ptrdiff_t>(r0 + l) * row_stride + static_cast<std::ptrdiff_t>(j) * col_stride] =
+              lane[(first + j) * lanes + l];
+      std::fill(lane + std::size_t{first} * lanes, lane + inputs_end * lanes, T(0));
+      std::fill(lane, lane + lanes, T(0));  // the sink (a constant output seeds it)
     }
   }
 
@@ -229,6 +284,14 @@ class Tape : public detail::TapeOwnership<T> {
     this->check_thread("grad");
     this->check_owned(v, "grad");
     return adjoint_at(v.index());
+  }
+
+  /// out[j] = grad(vars[j]) for j < n, with one thread check: the way to read many
+  /// gradients. Throws TapeError, before writing anything, if some Var is not on this tape.
+  void grads(const Var<T>* vars, std::size_t n, T* out) const {
+    this->check_thread("grads");
+    for (std::size_t j = 0; j < n; ++j) this->check_owned(vars[j], "grads");
+    for (std::size_t j = 0; j < n; ++j) out[j] = adjoint_at(vars[j].index());
   }
 
   /// The adjoint in slot i (0 if the last sweep did not reach it). Unchecked.
@@ -296,7 +359,7 @@ class Tape : public detail::TapeOwnership<T> {
   /// Bytes of memory held by the tape, adjoints and arena included.
   std::size_t memory_bytes() const noexcept {
     return arity_.capacity() + arg_index_.capacity() * sizeof(Index) +
-           (arg_partial_.capacity() + adjoint_.capacity()) * sizeof(T) +
+           (arg_partial_.capacity() + adjoint_.capacity() + lanes_.capacity()) * sizeof(T) +
            arena_.capacity_bytes() + custom_.capacity() * sizeof(Custom) + this->era_bytes();
   }
 
@@ -447,10 +510,45 @@ class Tape : public detail::TapeOwnership<T> {
     arg_partial_.grow(args_ + args, args_);
   }
 
-  void prepare_adjoints() {
+  /// Zeroes the adjoints of slots [0, slots), the ones the coming sweep can reach.
+  void prepare_adjoints(std::size_t slots) {
     adjoint_.grow(size_, 0);
-    std::fill(adjoint_.data(), adjoint_.data() + size_, T(0));
-    swept_ = size_;
+    std::fill(adjoint_.data(), adjoint_.data() + slots, T(0));
+    swept_ = slots;
+  }
+
+  /// The sweep of backward_rows(): `lanes` adjoints per slot, statements from `top` down to
+  /// `bottom` (exclusive); every slot it passes is left with zero adjoints.
+  template <std::size_t lanes>
+  void sweep_lanes(std::size_t top, std::size_t bottom, T* lane) const {
+    const detail::Arity* const arity = arity_.data();
+    const Index* const index = arg_index_.data();
+    const T* const partial = arg_partial_.data();
+    std::size_t p = args_, c = custom_.size();
+    for (std::size_t i = size_ - 1; i > top; --i) {  // skip what was recorded after the outputs
+      if (arity[i] == detail::kCustomTop) i = custom_[--c].first;
+      else p -= static_cast<unsigned>(arity[i]) >> detail::kArgumentShift;
+    }
+    for (std::size_t i = top; i > bottom; --i) {
+      if (arity[i] == detail::kCustomTop) {  // a block of inputs (backward_rows checked it)
+        i = custom_[--c].first;
+        continue;
+      }
+      const unsigned k = static_cast<unsigned>(arity[i]) >> detail::kArgumentShift;
+      p -= k;
+      T* const a = lane + i * lanes;
+      bool live = false;
+      for (std::size_t l = 0; l < lanes; ++l) live |= !is_zero_adjoint(a[l]);
+      if (!live) continue;  // no output of this sweep depends on it
+      for (unsigned j = 0; j < k; ++j) {
+        T* const target = lane + std::size_t{index[p + j]} * lanes;
+        const T d = partial[p + j];
+        // A lane with a zero adjoint adds nothing, as in sweep(): 0 x Inf would be NaN.
+        for (std::size_t l = 0; l < lanes; ++l)
+          target[l] += is_zero_adjoint(a[l]) ? T(0) : d * a[l];
+      }
+      for (std::size_t l = 0; l < lanes; ++l) a[l] = T(0);
+    }
   }
 
   /// A seed inside a custom block must start the sweep at the block's top slot.
@@ -586,6 +684,7 @@ class Tape : public detail::TapeOwnership<T> {
   detail::GrowBuffer<Index> arg_index_;
   detail::GrowBuffer<T> arg_partial_;
   detail::GrowBuffer<T> adjoint_;
+  detail::GrowBuffer<T> lanes_;  // backward_rows' vector adjoints: all zero between calls
   std::size_t size_ = 1;   // slots in use; slot 0 is the constant sink
   std::size_t args_ = 0;   // arguments in use
   // The last argument of the scalar statement in slot size_ - 1, or kNoTarget if that
