@@ -309,9 +309,25 @@ NumberStatus parse_number(std::string_view s, T& value) {
   } else
 #endif
   {
-    const char* last = s.data() + s.size();
+    // Floating-point from_chars gets a NUL-terminated copy: libstdc++ 12 parses long
+    // double through strtold and reads past the end of an unterminated "nan" (found by
+    // tests/fuzz/fuzz_csv.cpp under AddressSanitizer).
+    char small[64];
+    std::string large;
+    const char* first = s.data();
+    if constexpr (std::is_floating_point_v<T>) {
+      if (s.size() < sizeof small) {
+        s.copy(small, s.size());
+        small[s.size()] = '\0';
+        first = small;
+      } else {
+        large.assign(s);
+        first = large.c_str();
+      }
+    }
+    const char* last = first + s.size();
     T parsed{};
-    const auto [end, error] = std::from_chars(s.data(), last, parsed);
+    const auto [end, error] = std::from_chars(first, last, parsed);
     if (end != last) return NumberStatus::not_a_number;
     if (error == std::errc::result_out_of_range) {
       if constexpr (std::is_floating_point_v<T>) {
