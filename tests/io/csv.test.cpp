@@ -437,3 +437,19 @@ TEST_CASE("a field at the very end of unterminated text parses within its bounds
     CHECK(parse_csv<float>(text, false, allow).values.size() == 1);
   }
 }
+
+TEST_CASE("a delimiter that cannot separate fields is refused", "[io][csv]") {
+  for (char d : {'"', '\n', '\r', '\0', '.', '-', '+', '5'}) {
+    CsvOptions options;
+    options.delimiter = d;
+    CHECK_THROWS_AS(parse_csv("1\n", false, options), std::invalid_argument);
+    CHECK_THROWS_AS(parse_labeled_csv("1,0\n", options), std::invalid_argument);
+  }
+  CsvOptions options;
+  options.delimiter = '"';
+  CHECK_THROWS_WITH(parse_csv("1\n", false, options), ContainsSubstring("CsvOptions::delimiter cannot be '\"'"));
+  options.delimiter = ' ';  // space-separated: runs of spaces separate one pair of fields
+  const auto t = parse_csv("1  2 3\n 4 5  6 \n", false, options);
+  CHECK(t.values.cols() == 3);
+  CHECK(t.values(1, 2) == 6.0);
+}

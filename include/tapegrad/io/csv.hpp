@@ -398,6 +398,15 @@ void parse_cell(std::string_view field, T& value, std::size_t line, std::size_t 
   throw_csv_error(where, what);
 }
 
+/// Throws std::invalid_argument for a delimiter that cannot separate fields.
+inline void check_options(const CsvOptions& options) {
+  const char d = options.delimiter;
+  if (d == '"' || d == '\n' || d == '\r' || d == '\0' || d == '.' || d == '-' || d == '+' || (d >= '0' && d <= '9'))
+    throw std::invalid_argument(std::string("tapegrad: CsvOptions::delimiter cannot be ") +
+                                (d == '\n' ? "a newline" : d == '\r' ? "a carriage return" : d == '\0' ? "NUL" : "'" + std::string(1, d) + "'") +
+                                " (it would split lines, quotes or numbers); use ',', ';', '\\t', ' ' or another separator");
+}
+
 /// What a first pass over a CSV text found: the header's names, and the data lines'
 /// count and width (every data line has `width` fields, or the pass threw).
 struct CsvShape {
@@ -461,6 +470,7 @@ void for_each_cell(std::string_view text, const CsvShape& shape, const CsvOption
 template <class T>
 Table<T> parse_csv_text(std::string_view text, bool has_header, const CsvOptions& options, const std::string& where) {
   static_assert(std::is_arithmetic_v<T>, "CSV values are read into an arithmetic type");
+  check_options(options);
   CsvShape shape = scan_csv(text, has_header, true, options, where);
   Table<T> table;
   table.header = std::move(shape.header);
@@ -531,6 +541,7 @@ template <class T>
 LabeledData<T> parse_labeled_text(std::string_view text, const CsvOptions& options, LabeledHeader header,
                                   const std::string& where) {
   static_assert(std::is_arithmetic_v<T>, "features are read into an arithmetic type");
+  check_options(options);
   if (header == LabeledHeader::automatic) header = detect_labeled_header(text, options, where);
   CsvShape shape = scan_csv(text, header != LabeledHeader::none, header == LabeledHeader::names, options, where);
   if (shape.rows == 0) throw_csv_error(where, "no data rows");
@@ -610,7 +621,8 @@ LabeledData<T> parse_labeled_text(std::string_view text, const CsvOptions& optio
 /// (',' by default), blank lines skipped, CRLF and a UTF-8 byte order mark accepted,
 /// fields may be double-quoted; with `has_header` the first line holds the column names.
 /// Throws std::runtime_error naming line and column for a bad, out-of-range or non-finite
-/// number (nan/inf: see CsvOptions::allow_non_finite), a ragged row or bad quoting.
+/// number (nan/inf: see CsvOptions::allow_non_finite), a ragged row or bad quoting, and
+/// std::invalid_argument for a delimiter that cannot separate fields ('"', a digit, ...).
 template <class T = double>
 Table<T> parse_csv(std::string_view text, bool has_header, const CsvOptions& options = {}) {
   return detail::parse_csv_text<T>(text, has_header, options, "parse_csv");
