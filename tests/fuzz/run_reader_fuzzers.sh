@@ -37,6 +37,7 @@ skip() {
 mkdir -p "$out/findings"
 out=$(cd "$out" && pwd)
 command -v "$cxx" >/dev/null 2>&1 || skip "$cxx not found (Debian/Ubuntu: apt-get install clang)"
+"$cxx" --version 2>/dev/null | grep -q clang || skip "$cxx is not clang++: libFuzzer needs clang (set CXX_FUZZ)"
 probe_source=$out/probe.cpp
 printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }\n' >"$probe_source"
 if ! "$cxx" -fsanitize=fuzzer,address,undefined "$probe_source" -o "$out/probe" >/dev/null 2>&1; then
