@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building tapegrad needs on Debian/Ubuntu, if anything is missing:
-#   cmake g++ libeigen3-dev catch2 libbenchmark-dev
+#   cmake g++ libeigen3-dev catch2 libbenchmark-dev zlib1g-dev
+# (zlib reads gzip data: the tests and examples read examples/data/digits.csv.gz.)
 # As root it installs directly, otherwise through sudo; without either it prints the
 # exact command to run and stops.
 set -euo pipefail
-packages=(cmake g++ libeigen3-dev catch2 libbenchmark-dev)
+packages=(cmake g++ libeigen3-dev catch2 libbenchmark-dev zlib1g-dev)
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "install-deps: not a Debian/Ubuntu system; tapegrad needs CMake >= 3.21, a C++17" \
-       "compiler, Eigen 3.4, Catch2 (v2 or v3) and (for benchmarks) Google Benchmark." >&2
+       "compiler, Eigen 3.4, Catch2 (v2 or v3), zlib (for gzip input, the tests and" \
+       "examples) and (for benchmarks) Google Benchmark." >&2
   exit 0
 fi
 missing=()

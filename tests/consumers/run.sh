@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs the three consumer projects against this checkout:
-#   find_package of a copy installed with `cmake --install`, add_subdirectory, FetchContent.
+# Builds and runs the consumer projects against this checkout:
+#   find_package of a copy installed with `cmake --install` (its config finds zlib),
+#   add_subdirectory (with zlib, and with -DTAPEGRAD_ZLIB=OFF), FetchContent.
 # Usage: tests/consumers/run.sh <scratch-dir>
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +19,11 @@ cmake --build "$scratch/find_package" >/dev/null
 cmake -S "$here/add_subdirectory" -B "$scratch/add_subdirectory" >/dev/null
 cmake --build "$scratch/add_subdirectory" >/dev/null
 "$scratch/add_subdirectory/consumer"
+
+# Without zlib: plain CSV builds and reads with nothing more to link; gzip input is refused.
+cmake -S "$here/add_subdirectory" -B "$scratch/add_subdirectory_without_zlib" -DTAPEGRAD_ZLIB=OFF >/dev/null
+cmake --build "$scratch/add_subdirectory_without_zlib" >/dev/null
+"$scratch/add_subdirectory_without_zlib/consumer"
 
 if git -C "$root" rev-parse HEAD >/dev/null 2>&1; then
   cmake -S "$here/fetch_content" -B "$scratch/fetch_content" -DTAPEGRAD_REPOSITORY="$root" >/dev/null

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 the tapegrad developers
-// gunzip: the real digits.csv.gz, small streams of each block type made with Python's
-// zlib (compressobj(level, DEFLATED, -15, 9, strategy) wrapped in a hand-written gzip
-// header; each was checked with `gzip -dc`), and corrupt or truncated input.
+// gunzip (zlib underneath): the real digits.csv.gz, small streams of each block type made
+// with Python's zlib (compressobj(level, DEFLATED, -15, 9, strategy) wrapped in a
+// hand-written gzip header; each was checked with `gzip -dc`), corrupt or truncated input,
+// and the decompression limit (bombs are made here with zlib, never committed).
 
 #include <array>
 #include <cstdio>
@@ -14,7 +15,9 @@
 #include <vector>
 
 #include "catch_compat.hpp"
+#include "hostile_inputs.hpp"
 #include "tapegrad/io/gzip.hpp"
+#include "tapegrad/io/zlib.hpp"
 
 #ifndef TAPEGRAD_DATA_DIR
 #error "TAPEGRAD_DATA_DIR must name examples/data (set by tests/CMakeLists.txt)"
@@ -208,7 +211,7 @@ TEST_CASE("gunzip rejects corrupt input with a clear message", "[io][gzip]") {
 
   bad = fixed;
   bad[10] = static_cast<char>(bad[10] | 0x06);  // first block header: BTYPE = 3
-  CHECK_THROWS_WITH(gunzip(bad), ContainsSubstring("invalid deflate block type 3"));
+  CHECK_THROWS_WITH(gunzip(bad), ContainsSubstring("member 1 at byte 11: invalid deflate block type 3"));
 
   bad = fixed;
   bad[2] = 7;
@@ -224,9 +227,14 @@ TEST_CASE("gunzip rejects corrupt input with a clear message", "[io][gzip]") {
 
   bad = bytes_of(kStored);
   bad[23] = static_cast<char>(bad[23] ^ 1);  // LEN of the stored block, no longer ~NLEN
-  CHECK_THROWS_WITH(gunzip(bad), ContainsSubstring("stored block length"));
+  CHECK_THROWS_WITH(gunzip(bad), ContainsSubstring("invalid stored block lengths"));
 
   CHECK_THROWS_WITH(gunzip(bytes_of(kTooFarBack)), ContainsSubstring("reaches before the start"));
+
+  // The second member is the one that is corrupt: the message says so.
+  bad = fixed;
+  bad[n - 8] = static_cast<char>(bad[n - 8] ^ 1);
+  CHECK_THROWS_WITH(gunzip(bytes_of(kStored) + bad), ContainsSubstring("member 2 at byte"));
 }
 
 TEST_CASE("gunzip rejects every truncation", "[io][gzip]") {
@@ -236,9 +244,13 @@ TEST_CASE("gunzip rejects every truncation", "[io][gzip]") {
       CHECK_THROWS_AS(tapegrad::io::gunzip(full.substr(0, len)), std::runtime_error);
     }
   }
+  // Inside the deflate data, and inside the trailer.
   CHECK_THROWS_WITH(tapegrad::io::gunzip(bytes_of(kFixed).substr(0, 20)),
-                    ContainsSubstring("truncated deflate stream"));
-  CHECK_THROWS_WITH(tapegrad::io::gunzip(bytes_of(kFixed).substr(0, 40)), ContainsSubstring("truncated gzip trailer"));
+                    ContainsSubstring("truncated data: the input ends inside member 1 after 20 bytes"));
+  CHECK_THROWS_WITH(tapegrad::io::gunzip(bytes_of(kFixed).substr(0, 40)),
+                    ContainsSubstring("truncated data: the input ends inside member 1 after 40 bytes (40 bytes decoded)"));
+  CHECK_THROWS_WITH(tapegrad::io::gunzip(bytes_of(kStored) + bytes_of(kFixed).substr(0, 30)),
+                    ContainsSubstring("inside member 2"));
 }
 
 TEST_CASE("gunzip survives every single-bit corruption", "[io][gzip]") {
@@ -260,4 +272,128 @@ TEST_CASE("gunzip survives every single-bit corruption", "[io][gzip]") {
   // Flips in the mtime, XFL and OS bytes and in unchecked header fields are harmless;
   // nearly all others are caught.
   CHECK(failures > static_cast<int>(original.size()) * 8 / 2);
+}
+
+TEST_CASE("crc32 and crc32_combine: the standard check value, pieces combined", "[io][gzip]") {
+  const std::string check = "123456789";
+  CHECK(tapegrad::io::crc32(check.data(), check.size()) == 0xcbf43926u);  // the CRC-32 check value
+  CHECK(tapegrad::io::crc32(nullptr, 0) == 0u);
+  const std::uint32_t a = tapegrad::io::crc32(check.data(), 4);
+  const std::uint32_t whole = tapegrad::io::crc32(check.data() + 4, 5, a);  // continued
+  CHECK(whole == 0xcbf43926u);
+  const std::uint32_t b = tapegrad::io::crc32(check.data() + 4, 5);
+  CHECK(tapegrad::io::crc32_combine(a, b, 5) == 0xcbf43926u);
+}
+
+TEST_CASE("gzip and gunzip round-trip at every level; Deflater and Inflater for zlib and raw streams", "[io][gzip]") {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += std::to_string(i * 7919 % 1000) + (i % 10 == 9 ? "\n" : ",");
+  for (int level : {0, 1, 6, 9}) {
+    INFO("level " << level);
+    const std::string packed = tapegrad::io::gzip(text, level);
+    CHECK(tapegrad::io::is_gzip(packed));
+    CHECK(tapegrad::io::gunzip(packed) == text);
+    if (level > 0) CHECK(packed.size() < text.size() / 2);
+  }
+  CHECK(tapegrad::io::gunzip(tapegrad::io::gzip("")).empty());
+
+  using tapegrad::io::Wrapper;
+  for (Wrapper wrapper : {Wrapper::zlib, Wrapper::raw}) {
+    std::string packed;
+    const auto append = [&packed](const unsigned char* p, std::size_t n) { packed.append(reinterpret_cast<const char*>(p), n); };
+    tapegrad::io::Deflater deflater(wrapper, 9);
+    deflater.write(text.data(), text.size() / 2, append);
+    deflater.flush(append);
+    deflater.write(text.data() + text.size() / 2, text.size() - text.size() / 2, append);
+    deflater.finish(append);
+    // Inflate through an output buffer of 1000 bytes, as a streaming reader would.
+    tapegrad::io::Inflater inflater(wrapper);
+    std::string out;
+    std::vector<char> buffer(1000);
+    std::size_t pos = 0;
+    while (!inflater.finished()) {
+      const auto step = inflater.inflate(packed.data() + pos, packed.size() - pos, buffer.data(), buffer.size());
+      REQUIRE((step.consumed > 0 || step.produced > 0 || step.finished));
+      pos += step.consumed;
+      out.append(buffer.data(), step.produced);
+    }
+    CHECK(pos == packed.size());
+    CHECK(out == text);
+    CHECK(inflater.total_out() == text.size());
+    if (wrapper == Wrapper::raw) continue;  // raw deflate has no checksum to catch a flipped byte
+    packed[packed.size() / 2] = static_cast<char>(packed[packed.size() / 2] ^ 0x55);
+    tapegrad::io::Inflater corrupt(wrapper);
+    std::vector<char> room(text.size() + 1000);
+    CHECK_THROWS_AS(corrupt.inflate(packed.data(), packed.size(), room.data(), room.size()), tapegrad::io::ZlibError);
+  }
+}
+
+#if defined(__unix__) || defined(__APPLE__)
+TEST_CASE("gzip output is read by gzip -dc", "[io][gzip]") {
+  const std::string text = "a,b\n1,2\n3,4\n";
+  const tapegrad_io_test::TempFile file("roundtrip.gz", tapegrad::io::gzip(text, 9));
+  const std::string command = "gzip -dc '" + file.path() + "' 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  std::array<char, 256> buffer{};
+  for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) out.append(buffer.data(), n);
+  if (pclose(pipe) != 0) {
+    WARN("gzip is not available; skipped");
+    return;
+  }
+  CHECK(out == text);
+}
+#endif
+
+TEST_CASE("gunzip stops at the decompression limit, checked while inflating", "[io][gzip][limits]") {
+  using tapegrad::io::gunzip;
+  std::string bomb;  // 16 MiB of zeros, about 16 KB compressed
+  tapegrad_io_test::zero_gzip(16u << 20, 9, [&bomb](const unsigned char* p, std::size_t n) {
+    bomb.append(reinterpret_cast<const char*>(p), n);
+  });
+  REQUIRE(bomb.size() < 50000u);
+  CHECK_THROWS_WITH(gunzip(bomb, 1u << 20),
+                    ContainsSubstring("the decompressed data pass the limit of 1048576 bytes after") &&
+                        ContainsSubstring("a decompression bomb"));
+  // The limit is inclusive: exactly the limit decodes, one byte less does not.
+  const std::string out = gunzip(bomb, 16u << 20);
+  CHECK(out.size() == (16u << 20));
+  CHECK(out.find_first_not_of('\0') == std::string::npos);
+  CHECK_THROWS_WITH(gunzip(bomb, (16u << 20) - 1), ContainsSubstring("pass the limit of 16777215 bytes"));
+  CHECK_THROWS_WITH(gunzip(bytes_of(kFixed), 0), ContainsSubstring("pass the limit of 0 bytes"));
+  CHECK(gunzip(bytes_of(kEmpty), 0).empty());
+
+  // The limit is on the sum over members: two members of 600 KiB pass 1 MiB together.
+  const std::string part = tapegrad::io::gzip(std::string(600u << 10, 'x'));
+  CHECK(gunzip(part, 1u << 20).size() == (600u << 10));
+  CHECK_THROWS_WITH(gunzip(part + part, 1u << 20), ContainsSubstring("pass the limit of 1048576 bytes"));
+
+  // read_file passes its limit on and names the file.
+  const tapegrad_io_test::TempFile file("bomb.gz", bomb);
+  CHECK_THROWS_WITH(tapegrad::io::read_file(file.path(), 1u << 20),
+                    ContainsSubstring("pass the limit of 1048576 bytes") && ContainsSubstring(file.path()));
+  CHECK(tapegrad::io::read_file(file.path()).size() == (16u << 20));  // under the default limit
+}
+
+TEST_CASE("zero_bomb makes valid gzip data of many MiB of zeros", "[io][gzip][limits]") {
+  const std::string bomb = tapegrad_io_test::zero_bomb(20);
+  CHECK(bomb.size() < 40000u);
+  const std::string out = tapegrad::io::gunzip(bomb);  // every CRC-32 and size checked
+  CHECK(out.size() == (20u << 20));
+  CHECK(out.find_first_not_of('\0') == std::string::npos);
+}
+
+// Hidden (about 3 s, most of it inflating 1 GiB): build/tests/test_io "[.bomb]" runs it with
+// the two files in tests/io/csv.test.cpp (figures in docs/reliability.md).
+TEST_CASE("a 10 GiB bomb stops at the default limit of 1 GiB, allocating nothing for its output", "[io][gzip][limits][.bomb]") {
+  const std::string bomb = tapegrad_io_test::zero_bomb(10240);  // 10 GiB of zeros in about 10 MB
+  CHECK(bomb.size() < (12u << 20));
+  const std::uint64_t rss_before = tapegrad_io_test::peak_rss_bytes();
+  CHECK_THROWS_WITH(tapegrad::io::gunzip(bomb),
+                    ContainsSubstring("pass the limit of 1073741824 bytes after") &&
+                        ContainsSubstring("of " + std::to_string(bomb.size()) + " compressed bytes"));
+  const std::uint64_t rss_after = tapegrad_io_test::peak_rss_bytes();
+  INFO("peak RSS grew from " << rss_before << " to " << rss_after << " bytes");
+  CHECK(rss_after - rss_before < (16u << 20));  // the first pass inflates into 64 KiB
 }

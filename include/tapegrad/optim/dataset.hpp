@@ -153,14 +153,19 @@ class Dataset {
   int classes_ = 0;
 };
 
-/// A classification Dataset from anything with `features` (a matrix of T) and `labels`
-/// (an Eigen::VectorXi) members, such as io::LabeledData<T> from io/csv.hpp.
+/// A classification Dataset from anything with `features` (a matrix of T), `labels` (an
+/// Eigen::VectorXi) and `class_names` members, such as io::LabeledData<T> from io/csv.hpp.
+/// The classes are the class names, or without names 0..max label, at most one per
+/// example (K <= N); a label outside them throws std::invalid_argument.
 template <class Labeled>
 auto classification_dataset(const Labeled& data) {
   using T = typename std::decay_t<decltype(data.features)>::Scalar;
-  return Dataset<T>::from_labels(data.features, data.labels,
-                                 static_cast<int>(std::max<std::size_t>(
-                                     data.class_names.size(), static_cast<std::size_t>(data.labels.maxCoeff() + 1))));
+  const std::size_t named = data.class_names.size();
+  if (named == 0 && data.labels.size() > 0 && data.labels.maxCoeff() >= data.labels.size())
+    detail::throw_invalid_argument("classification_dataset: label " + std::to_string(data.labels.maxCoeff()) +
+                                   " but only " + std::to_string(data.labels.size()) +
+                                   " examples and no class names; expected labels 0..K-1 with K <= N, or class names");
+  return Dataset<T>::from_labels(data.features, data.labels, static_cast<int>(named));
 }
 
 /// The order in which examples are visited within an epoch.
