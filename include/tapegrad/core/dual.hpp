@@ -210,28 +210,40 @@ struct Dual : detail::DualParts<T, K> {
   }
 };
 
+namespace detail {
+/// A part of a Dual is zero: a number equal to 0, or a nested Dual zero in every part.
+template <class T>
+constexpr bool is_zero_part(const T& t) noexcept {
+  if constexpr (std::is_arithmetic_v<T>) {
+    return t == T(0);
+  } else {
+    return is_zero_adjoint(t);
+  }
+}
+}  // namespace detail
+
 /// An adjoint is zero only if every part is: 0 + c e still carries second order.
 template <class T, std::size_t K>
 constexpr bool is_zero_adjoint(const Dual<T, K>& a) noexcept {
-  bool zero;
-  if constexpr (std::is_arithmetic_v<T>) zero = a.value == T(0);
-  else zero = is_zero_adjoint(a.value);  // nested duals
-  for (std::size_t j = 0; j < K; ++j) {
-    if constexpr (std::is_arithmetic_v<T>) zero = zero && a.tangent(j) == T(0);
-    else zero = zero && is_zero_adjoint(a.tangent(j));
-  }
+  bool zero = detail::is_zero_part(a.value);
+  for (std::size_t j = 0; j < K; ++j) zero = zero && detail::is_zero_part(a.tangent(j));
   return zero;
 }
 
 namespace detail {
+namespace rules {
+// A rule at dual numbers, for Var<Dual<T, K>> and nested duals (defined below).
+template <class R, class T, std::size_t K>
+ValueSlope<Dual<T, K>> evaluate(const Dual<T, K>& x);
+template <class R, class T, std::size_t K>
+Dual<T, K> binary_value(const Dual<T, K>& a, const Dual<T, K>& b);
+}  // namespace rules
+
 /// partial * tangent, and exactly 0 for a tangent that is 0 in every part, whatever the
 /// partial (Inf and NaN partials stay out of directions the argument does not depend on).
 template <class T>
 TAPEGRAD_INLINE constexpr T times_tangent(const T& partial, const T& tangent) {
-  bool zero;
-  if constexpr (std::is_arithmetic_v<T>) zero = tangent == T(0);
-  else zero = is_zero_adjoint(tangent);
-  return zero ? T(0) : T(partial * tangent);
+  return is_zero_part(tangent) ? T(0) : T(partial * tangent);
 }
 /// f(a) with value v and slope f'(a.value): tangent_j = slope * a_j.
 template <class T, std::size_t K>
@@ -273,6 +285,39 @@ TAPEGRAD_INLINE Dual<T, K> apply_rule(const T& c, const Dual<T, K>& b) {
   return chain(b, v, T(R::db(c, b.value, v)));
 }
 }  // namespace detail
+
+namespace detail::rules {
+/// A unary rule at a dual number x, for Var<Dual<T, K>> (second order): the value is the
+/// Dual function of the rule, whose tangents are slope * x_j with the slope of R at
+/// x.value (not the derivative of R's value formula, which could round differently or,
+/// through a branch, disagree); the slope is R's slope evaluated in dual arithmetic, whose
+/// tangents are f'' * x_j.
+template <class R, class T, std::size_t K>
+ValueSlope<Dual<T, K>> evaluate(const Dual<T, K>& x) {
+  if constexpr (is_plain_ieee<R>::value) {  // -x: Dual's own operator
+    const Dual<T, K> v = R::value(x);
+    return {v, Dual<T, K>(R::slope(x, v))};
+  } else if constexpr (has_aux<R>::value) {
+    const Dual<T, K> v = apply_rule<R>(x);
+    const Dual<T, K> z = R::aux(x);
+    return {v, Dual<T, K>(R::slope(x, v, z))};
+  } else {
+    const Dual<T, K> v = apply_rule<R>(x);
+    return {v, Dual<T, K>(R::slope(x, v))};
+  }
+}
+/// A binary rule at dual numbers a, b: the value with the tangents of R's partials (a
+/// constant operand, with zero tangents, contributes nothing); for + - * / Dual's
+/// operators, which use the same partials with plain IEEE products.
+template <class R, class T, std::size_t K>
+Dual<T, K> binary_value(const Dual<T, K>& a, const Dual<T, K>& b) {
+  if constexpr (is_plain_ieee<R>::value) {
+    return R::value(a, b);  // + - * /: Dual's own operators, plain IEEE
+  } else {
+    return apply_rule<R>(a, b);
+  }
+}
+}  // namespace detail::rules
 
 // Each function: the value and derivative of its rule (core/rules/), as documented there
 // and on the Var version.

@@ -9,6 +9,7 @@
 /// scalar as T (not deduced), so `x * 2` works for Var<double>. Comparisons look at values
 /// only and are never recorded.
 
+#include "tapegrad/core/dual.hpp"
 #include "tapegrad/core/rules.hpp"
 #include "tapegrad/core/var.hpp"
 
@@ -23,19 +24,19 @@ TAPEGRAD_INLINE auto unary_rule(const Expr<T, E>& x) {
 /// The binary rule R at the values of a and b, as an expression node.
 template <class R, class T, class A, class B>
 TAPEGRAD_INLINE auto binary_rule(const Expr<T, A>& a, const Expr<T, B>& b) {
-  const T u = value(a), w = value(b), v = R::value(u, w);
+  const T u = value(a), w = value(b), v = rules::binary_value<R>(u, w);
   return binary(a, b, v, T(R::da(u, w, v)), T(R::db(u, w, v)));
 }
 /// The binary rule R with a constant second argument c: only d/da.
 template <class R, class T, class A>
 TAPEGRAD_INLINE auto binary_rule(const Expr<T, A>& a, const T& c) {
-  const T u = value(a), v = R::value(u, c);
+  const T u = value(a), v = rules::binary_value<R>(u, c);
   return unary(a, v, T(R::da(u, c, v)));
 }
 /// The binary rule R with a constant first argument c: only d/db.
 template <class R, class T, class B>
 TAPEGRAD_INLINE auto binary_rule(const T& c, const Expr<T, B>& b) {
-  const T w = value(b), v = R::value(c, w);
+  const T w = value(b), v = rules::binary_value<R>(c, w);
   return unary(b, v, T(R::db(c, w, v)));
 }
 }  // namespace detail

@@ -6,7 +6,9 @@
 /// Rules of + - * / (see rules/common.hpp): the partials that both the tape (Var) and the
 /// forward-mode numbers (Dual) use. A constant operand of a Var has no partial; the
 /// others are these with the constant's value. IEEE arithmetic decides every edge: a / 0
-/// has partials +-Inf (or NaN for 0 / 0), Inf - Inf is NaN.
+/// has partials +-Inf (or NaN for 0 / 0), Inf - Inf is NaN. They are `plain_ieee`: a Dual
+/// computes their tangents with plain IEEE products, without the zero-tangent test of the
+/// other rules (core/dual.hpp), because they are the hot path of cwise and of Hessians.
 
 #include "tapegrad/core/rules/common.hpp"
 
@@ -14,6 +16,7 @@ namespace tapegrad::detail::rules {
 
 /// a + b; d/da = 1, d/db = 1
 struct Plus {
+  static constexpr bool plain_ieee = true;  // see is_plain_ieee
   template <class T>
   static TAPEGRAD_INLINE T value(const T& a, const T& b) {
     return a + b;
@@ -30,6 +33,7 @@ struct Plus {
 
 /// a - b; d/da = 1, d/db = -1
 struct Minus {
+  static constexpr bool plain_ieee = true;  // see is_plain_ieee
   template <class T>
   static TAPEGRAD_INLINE T value(const T& a, const T& b) {
     return a - b;
@@ -46,6 +50,7 @@ struct Minus {
 
 /// a b; d/da = b, d/db = a
 struct Times {
+  static constexpr bool plain_ieee = true;  // see is_plain_ieee
   template <class T>
   static TAPEGRAD_INLINE T value(const T& a, const T& b) {
     return a * b;
@@ -62,6 +67,7 @@ struct Times {
 
 /// a / b = q; d/da = 1/b, d/db = -a/b^2 = -q/b
 struct Divide {
+  static constexpr bool plain_ieee = true;  // see is_plain_ieee
   template <class T>
   static TAPEGRAD_INLINE T value(const T& a, const T& b) {
     return a / b;
@@ -78,6 +84,7 @@ struct Divide {
 
 /// -a; d/da = -1
 struct Negate {
+  static constexpr bool plain_ieee = true;  // see is_plain_ieee
   template <class X>
   static TAPEGRAD_INLINE auto value(const X& x) {
     return -x;

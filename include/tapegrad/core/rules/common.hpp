@@ -114,6 +114,13 @@ struct has_aux : std::false_type {};
 template <class R>
 struct has_aux<R, std::void_t<decltype(R::aux(std::declval<const double&>()))>> : std::true_type {};
 
+/// True for the rules of + - * / and unary -, whose dual-number tangents are plain IEEE
+/// (core/rules/arithmetic.hpp).
+template <class R, class = void>
+struct is_plain_ieee : std::false_type {};
+template <class R>
+struct is_plain_ieee<R, std::void_t<decltype(R::plain_ieee)>> : std::bool_constant<R::plain_ieee> {};
+
 /// A value and its derivative.
 template <class T>
 struct ValueSlope {
@@ -121,7 +128,9 @@ struct ValueSlope {
   T slope;
 };
 
-/// The unary rule R at the number x: value and slope.
+/// The unary rule R at the number x: value and slope. (For Dual numbers, core/dual.hpp
+/// overloads it: the value's tangents then come from R's slope, not from differentiating
+/// R's value formula, so that they agree bit for bit with the gradient.)
 template <class R, class T>
 TAPEGRAD_INLINE ValueSlope<T> evaluate(const T& x) {
   if constexpr (has_aux<R>::value) {
@@ -132,6 +141,13 @@ TAPEGRAD_INLINE ValueSlope<T> evaluate(const T& x) {
     const T v = R::value(x);
     return {v, T(R::slope(x, v))};
   }
+}
+
+/// The value of the binary rule R at the numbers a, b (for Dual numbers, core/dual.hpp
+/// overloads it: the value then carries the tangents of R's own partials).
+template <class R, class T>
+TAPEGRAD_INLINE T binary_value(const T& a, const T& b) {
+  return R::value(a, b);
 }
 
 /// The value alone of the unary rule R at the number x (plain evaluations).
