@@ -113,12 +113,18 @@ struct Log1p {
 };
 
 /// sqrt x; d/dx = 1/(2 sqrt x): +Inf at +-0 (the one-sided limit; sqrt(-0) is -0, and
-/// v + 0 turns it into +0), NaN for x < 0 (v is NaN)
+/// v + 0 turns it into +0), NaN for x < 0 (v is NaN). On arrays the IEEE square root of
+/// every entry: Eigen's fast-math kernel (float, and double with AVX-512) is an
+/// approximation that is not correctly rounded, gives NaN at +Inf and flushes subnormals.
 struct Sqrt {
   template <class X>
   static TAPEGRAD_INLINE auto value(const X& x) {
     using std::sqrt;
-    return sqrt(x);
+    if constexpr (is_array<X>::value) {
+      return x.unaryExpr([](const scalar_t<X>& e) { using std::sqrt; return sqrt(e); });
+    } else {
+      return sqrt(x);
+    }
   }
   template <class X, class V>
   static TAPEGRAD_INLINE auto slope(const X&, const V& v) {
