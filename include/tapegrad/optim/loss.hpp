@@ -55,7 +55,7 @@ T softmax_cross_entropy(const MatrixX<T>& Z, const Labels& labels) {
                                    " labels for " + std::to_string(rows) + " rows of logits");
   T total(0);
   for (Eigen::Index i = 0; i < rows; ++i) {
-    const auto label = static_cast<Eigen::Index>(labels[i]);
+    const auto label = static_cast<Eigen::Index>(labels[static_cast<std::size_t>(i)]);
     if (label < 0 || label >= classes)
       detail::throw_invalid_argument("softmax_cross_entropy: label " + std::to_string(label) + " of row " +
                                      std::to_string(i) + " is outside [0, " + std::to_string(classes) + ")");
