@@ -269,19 +269,19 @@ TAPEGRAD_INLINE Dual<T, K> apply_rule(const Dual<T, K>& a) {
 /// The binary rule R applied to two dual numbers.
 template <class R, class T, std::size_t K>
 TAPEGRAD_INLINE Dual<T, K> apply_rule(const Dual<T, K>& a, const Dual<T, K>& b) {
-  const T v = R::value(a.value, b.value);
+  const T v = rules::binary_value<R>(a.value, b.value);  // (a nested Dual's own tangents too)
   return chain(a, b, v, T(R::da(a.value, b.value, v)), T(R::db(a.value, b.value, v)));
 }
 /// The binary rule R with a constant second argument c: only d/da.
 template <class R, class T, std::size_t K>
 TAPEGRAD_INLINE Dual<T, K> apply_rule(const Dual<T, K>& a, const T& c) {
-  const T v = R::value(a.value, c);
+  const T v = rules::binary_value<R>(a.value, c);
   return chain(a, v, T(R::da(a.value, c, v)));
 }
 /// The binary rule R with a constant first argument c: only d/db.
 template <class R, class T, std::size_t K>
 TAPEGRAD_INLINE Dual<T, K> apply_rule(const T& c, const Dual<T, K>& b) {
-  const T v = R::value(c, b.value);
+  const T v = rules::binary_value<R>(c, b.value);
   return chain(b, v, T(R::db(c, b.value, v)));
 }
 }  // namespace detail

@@ -18,15 +18,15 @@ namespace tapegrad::detail::rules {
 struct Plus {
   static constexpr bool plain_ieee = true;  // see is_plain_ieee
   template <class T>
-  static TAPEGRAD_INLINE T value(const T& a, const T& b) {
+  static constexpr TAPEGRAD_INLINE T value(const T& a, const T& b) {
     return a + b;
   }
   template <class T>
-  static TAPEGRAD_INLINE T da(const T&, const T&, const T&) {
+  static constexpr TAPEGRAD_INLINE T da(const T&, const T&, const T&) {
     return T(1);
   }
   template <class T>
-  static TAPEGRAD_INLINE T db(const T&, const T&, const T&) {
+  static constexpr TAPEGRAD_INLINE T db(const T&, const T&, const T&) {
     return T(1);
   }
 };
@@ -35,15 +35,15 @@ struct Plus {
 struct Minus {
   static constexpr bool plain_ieee = true;  // see is_plain_ieee
   template <class T>
-  static TAPEGRAD_INLINE T value(const T& a, const T& b) {
+  static constexpr TAPEGRAD_INLINE T value(const T& a, const T& b) {
     return a - b;
   }
   template <class T>
-  static TAPEGRAD_INLINE T da(const T&, const T&, const T&) {
+  static constexpr TAPEGRAD_INLINE T da(const T&, const T&, const T&) {
     return T(1);
   }
   template <class T>
-  static TAPEGRAD_INLINE T db(const T&, const T&, const T&) {
+  static constexpr TAPEGRAD_INLINE T db(const T&, const T&, const T&) {
     return T(-1);
   }
 };
@@ -52,15 +52,15 @@ struct Minus {
 struct Times {
   static constexpr bool plain_ieee = true;  // see is_plain_ieee
   template <class T>
-  static TAPEGRAD_INLINE T value(const T& a, const T& b) {
+  static constexpr TAPEGRAD_INLINE T value(const T& a, const T& b) {
     return a * b;
   }
   template <class T>
-  static TAPEGRAD_INLINE T da(const T&, const T& b, const T&) {
+  static constexpr TAPEGRAD_INLINE T da(const T&, const T& b, const T&) {
     return b;
   }
   template <class T>
-  static TAPEGRAD_INLINE T db(const T& a, const T&, const T&) {
+  static constexpr TAPEGRAD_INLINE T db(const T& a, const T&, const T&) {
     return a;
   }
 };
@@ -69,15 +69,15 @@ struct Times {
 struct Divide {
   static constexpr bool plain_ieee = true;  // see is_plain_ieee
   template <class T>
-  static TAPEGRAD_INLINE T value(const T& a, const T& b) {
+  static constexpr TAPEGRAD_INLINE T value(const T& a, const T& b) {
     return a / b;
   }
   template <class T>
-  static TAPEGRAD_INLINE T da(const T&, const T& b, const T&) {
+  static constexpr TAPEGRAD_INLINE T da(const T&, const T& b, const T&) {
     return T(1) / b;
   }
   template <class T>
-  static TAPEGRAD_INLINE T db(const T&, const T& b, const T& q) {
+  static constexpr TAPEGRAD_INLINE T db(const T&, const T& b, const T& q) {
     return -q / b;
   }
 };
@@ -86,11 +86,11 @@ struct Divide {
 struct Negate {
   static constexpr bool plain_ieee = true;  // see is_plain_ieee
   template <class X>
-  static TAPEGRAD_INLINE auto value(const X& x) {
+  static constexpr TAPEGRAD_INLINE auto value(const X& x) {
     return -x;
   }
   template <class X, class V>
-  static TAPEGRAD_INLINE auto slope(const X&, const V&) {
+  static constexpr TAPEGRAD_INLINE auto slope(const X&, const V&) {
     return scalar_t<X>(-1);
   }
 };
