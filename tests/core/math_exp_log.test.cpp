@@ -19,9 +19,6 @@ using tapegrad::Var;
 
 namespace {
 using namespace mathtest;
-
-const auto size_of = [](LD x) { return std::fabs(x); };
-
 }  // namespace
 
 TEMPLATE_TEST_CASE("exp exp2 expm1: std:: values with closed-form and finite-difference derivatives",

@@ -21,9 +21,6 @@ using tapegrad::Var;
 namespace {
 using namespace mathtest;
 
-/// Step scales for central differences: the distance over which f' changes by O(f').
-const auto size_of = [](LD x) { return std::fabs(x); };
-
 template <class T>
 constexpr T nan_v = std::numeric_limits<T>::quiet_NaN();
 

@@ -11,7 +11,9 @@
 /// That is H v for a small constant times the cost of a gradient (dual arithmetic costs
 /// about 2-4 times real arithmetic), with no second tape and no second sweep; the same
 /// generic f serves gradient() and hessian_vector_product(). The full Hessian takes n
-/// such products, one per unit vector.
+/// such products, one per unit vector. A Tape<Dual<T, K>> seeded with K directions V
+/// gives K products H V from one recording and one sweep (core/dual.hpp); hessian() keeps
+/// one column per sweep, so that f sees Var<Dual<T>> as documented.
 
 #include <Eigen/Core>
 #include <new>

@@ -4,30 +4,59 @@
 
 /// \file
 /// Arithmetic and comparison operators. Each returns an expression node that carries
-/// its value and local partials; the comment on each gives those partials.
-/// Mixed forms take the plain scalar as T (not deduced), so `x * 2` works for
-/// Var<double>. Comparisons look at values only and are never recorded.
+/// its value and local partials; the comment on each gives those partials, which come from
+/// core/rules/arithmetic.hpp (the division's) like Dual's. Mixed forms take the plain
+/// scalar as T (not deduced), so `x * 2` works for Var<double>. Comparisons look at values
+/// only and are never recorded.
 
+#include "tapegrad/core/dual.hpp"
+#include "tapegrad/core/rules.hpp"
 #include "tapegrad/core/var.hpp"
 
 namespace tapegrad {
+namespace detail {
+/// The unary rule R (core/rules/) at the value of x, as an expression node.
+template <class R, class T, class E>
+TAPEGRAD_INLINE auto unary_rule(const Expr<T, E>& x) {
+  const auto r = rules::evaluate<R>(value(x));
+  return unary(x, r.value, r.slope);
+}
+/// The binary rule R at the values of a and b, as an expression node.
+template <class R, class T, class A, class B>
+TAPEGRAD_INLINE auto binary_rule(const Expr<T, A>& a, const Expr<T, B>& b) {
+  const T u = value(a), w = value(b), v = rules::binary_value<R>(u, w);
+  return binary(a, b, v, T(R::da(u, w, v)), T(R::db(u, w, v)));
+}
+/// The binary rule R with a constant second argument c: only d/da.
+template <class R, class T, class A>
+TAPEGRAD_INLINE auto binary_rule(const Expr<T, A>& a, const T& c) {
+  const T u = value(a), v = rules::binary_value<R>(u, c);
+  return unary(a, v, T(R::da(u, c, v)));
+}
+/// The binary rule R with a constant first argument c: only d/db.
+template <class R, class T, class B>
+TAPEGRAD_INLINE auto binary_rule(const T& c, const Expr<T, B>& b) {
+  const T w = value(b), v = rules::binary_value<R>(c, w);
+  return unary(b, v, T(R::db(c, w, v)));
+}
+}  // namespace detail
 
 // ---- addition: d(a + b)/da = 1, d(a + b)/db = 1 ----------------------------------
 
 /// a + b
 template <class T, class A, class B>
 TAPEGRAD_INLINE auto operator+(const Expr<T, A>& a, const Expr<T, B>& b) {
-  return detail::binary(a, b, value(a) + value(b), T(1), T(1));
+  return detail::binary_rule<detail::rules::Plus>(a, b);
 }
 /// a + c
 template <class T, class A>
 TAPEGRAD_INLINE auto operator+(const Expr<T, A>& a, const detail::scalar_arg<T>& c) {
-  return detail::unary(a, value(a) + c, T(1));
+  return detail::binary_rule<detail::rules::Plus>(a, c);
 }
 /// c + b
 template <class T, class B>
 TAPEGRAD_INLINE auto operator+(const detail::scalar_arg<T>& c, const Expr<T, B>& b) {
-  return detail::unary(b, c + value(b), T(1));
+  return detail::binary_rule<detail::rules::Plus>(c, b);
 }
 /// +a (the same expression)
 template <class T, class A>
@@ -40,22 +69,22 @@ TAPEGRAD_INLINE A operator+(const Expr<T, A>& a) {
 /// a - b
 template <class T, class A, class B>
 TAPEGRAD_INLINE auto operator-(const Expr<T, A>& a, const Expr<T, B>& b) {
-  return detail::binary(a, b, value(a) - value(b), T(1), T(-1));
+  return detail::binary_rule<detail::rules::Minus>(a, b);
 }
 /// a - c
 template <class T, class A>
 TAPEGRAD_INLINE auto operator-(const Expr<T, A>& a, const detail::scalar_arg<T>& c) {
-  return detail::unary(a, value(a) - c, T(1));
+  return detail::binary_rule<detail::rules::Minus>(a, c);
 }
 /// c - b
 template <class T, class B>
 TAPEGRAD_INLINE auto operator-(const detail::scalar_arg<T>& c, const Expr<T, B>& b) {
-  return detail::unary(b, c - value(b), T(-1));
+  return detail::binary_rule<detail::rules::Minus>(c, b);
 }
 /// -a; d(-a)/da = -1
 template <class T, class A>
 TAPEGRAD_INLINE auto operator-(const Expr<T, A>& a) {
-  return detail::unary(a, -value(a), T(-1));
+  return detail::unary_rule<detail::rules::Negate>(a);
 }
 
 // ---- multiplication: d(a b)/da = b, d(a b)/db = a --------------------------------
@@ -63,19 +92,17 @@ TAPEGRAD_INLINE auto operator-(const Expr<T, A>& a) {
 /// a * b
 template <class T, class A, class B>
 TAPEGRAD_INLINE auto operator*(const Expr<T, A>& a, const Expr<T, B>& b) {
-  const T& va = value(a);
-  const T& vb = value(b);
-  return detail::binary(a, b, va * vb, vb, va);
+  return detail::binary_rule<detail::rules::Times>(a, b);
 }
 /// a * c; d/da = c
 template <class T, class A>
 TAPEGRAD_INLINE auto operator*(const Expr<T, A>& a, const detail::scalar_arg<T>& c) {
-  return detail::unary(a, value(a) * c, c);
+  return detail::binary_rule<detail::rules::Times>(a, c);
 }
 /// c * b; d/db = c
 template <class T, class B>
 TAPEGRAD_INLINE auto operator*(const detail::scalar_arg<T>& c, const Expr<T, B>& b) {
-  return detail::unary(b, c * value(b), c);
+  return detail::binary_rule<detail::rules::Times>(c, b);
 }
 
 // ---- division: d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -(a/b)/b ---------------------
@@ -83,21 +110,17 @@ TAPEGRAD_INLINE auto operator*(const detail::scalar_arg<T>& c, const Expr<T, B>&
 /// a / b
 template <class T, class A, class B>
 TAPEGRAD_INLINE auto operator/(const Expr<T, A>& a, const Expr<T, B>& b) {
-  const T& vb = value(b);
-  const T q = value(a) / vb;
-  return detail::binary(a, b, q, T(1) / vb, -q / vb);
+  return detail::binary_rule<detail::rules::Divide>(a, b);
 }
 /// a / c; d/da = 1/c
 template <class T, class A>
 TAPEGRAD_INLINE auto operator/(const Expr<T, A>& a, const detail::scalar_arg<T>& c) {
-  return detail::unary(a, value(a) / c, T(1) / c);
+  return detail::binary_rule<detail::rules::Divide>(a, c);
 }
-/// c / b; d/db = -c/b^2
+/// c / b; d/db = -c/b^2 = -q/b
 template <class T, class B>
 TAPEGRAD_INLINE auto operator/(const detail::scalar_arg<T>& c, const Expr<T, B>& b) {
-  const T& vb = value(b);
-  const T q = c / vb;
-  return detail::unary(b, q, -q / vb);
+  return detail::binary_rule<detail::rules::Divide>(c, b);
 }
 
 // ---- compound assignment: x op= e records x = x op e -----------------------------

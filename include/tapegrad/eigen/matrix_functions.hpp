@@ -4,13 +4,15 @@
 
 /// \file
 /// Element-wise functions and reductions of MatrixVar, each one tape statement.
-/// An element-wise f stores its slopes f'(a) on the forward pass (vectorized by Eigen)
-/// and its backward is adj(A) += f'(A) .* G. A reduction to a scalar s has backward
-/// adj(A) += (ds/dA) * adj(s).
+/// An element-wise f stores its slopes f'(a) on the forward pass and its backward is
+/// adj(A) += f'(A) .* G. Values and slopes come from f's rule in core/rules/ (the one Var
+/// and Dual use), evaluated on whole arrays, so Eigen's vectorized kernels compute them.
+/// A reduction to a scalar s has backward adj(A) += (ds/dA) * adj(s).
 
 #include <algorithm>
 #include <cmath>
 
+#include "tapegrad/core/rules.hpp"
 #include "tapegrad/eigen/matrix_ops.hpp"
 
 namespace tapegrad {
@@ -47,115 +49,101 @@ auto array_of(const MatrixVar<T>& A) {
   return Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(A.value().data(), A.size());
 }
 
+/// The unary rule R (core/rules/) on a whole array a: values to out, slopes to slope (the
+/// same size). Values come from Eigen's (vectorized) kernels, slopes from the rule's own
+/// formula; a rule's intermediate is kept in the slope buffer until the slope overwrites
+/// it, entry by entry.
+template <class R, class A, class Out, class Slope>
+void evaluate_rule(const A& a, Out&& out, Slope&& slope) {
+  if constexpr (rules::has_aux<R>::value) {
+    slope = R::aux(a);
+    out = R::value(a, slope);
+    slope = R::slope(a, out, slope);
+  } else {
+    out = R::value(a);
+    slope = R::slope(a, out);
+  }
+}
+
+/// C = f(A) for the unary rule R of f, one statement.
+template <class R, class T>
+MatrixVar<T> elementwise_rule(const MatrixVar<T>& A, const char* where) {
+  Tape<T>& tape = active_or_throw<T>();
+  auto buf = buffers(tape, A, where);
+  evaluate_rule<R>(array_of(A), buf.out_array(), buf.slope_array());
+  return elementwise(tape, A, buf.out, buf.slope);
+}
+
+/// f(M) entry by entry for a plain matrix M and the unary rule R of f: the same values as
+/// the MatrixVar function (plain evaluations of models and losses agree with the tape).
+template <class R, class M>
+void apply_rule_in_place(M& m) {
+  using T = typename M::Scalar;
+  Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> a(m.data(), m.size());
+  if constexpr (rules::has_aux<R>::value) {
+    const Eigen::Array<T, Eigen::Dynamic, 1> scratch = R::aux(a);
+    a = R::value(a, scratch);
+  } else {
+    a = R::value(a);
+  }
+}
+
 }  // namespace detail
 
 /// sigmoid, element-wise; slope s(1 - s) = z/(1+z)^2 with z = e^-|a| (never overflows)
 template <class T>
 MatrixVar<T> sigmoid(const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "sigmoid");
-  const auto a = detail::array_of(A);
-  auto z = buf.slope_array();
-  z = (-a.abs()).exp();
-  buf.out_array() = (a >= T(0)).select((T(1) + z).inverse(), z / (T(1) + z));
-  z = z / (T(1) + z).square();  // the slope, overwriting z last
-  return detail::elementwise(tape, A, buf.out, buf.slope);
+  return detail::elementwise_rule<detail::rules::Sigmoid>(A, "sigmoid");
 }
 /// tanh, element-wise; slope 1 - tanh^2
 template <class T>
 MatrixVar<T> tanh(const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "tanh");
-  buf.out_array() = detail::array_of(A).tanh();
-  buf.slope_array() = T(1) - buf.out_array().square();
-  return detail::elementwise(tape, A, buf.out, buf.slope);
+  return detail::elementwise_rule<detail::rules::Tanh>(A, "tanh");
 }
 /// relu, element-wise; slope 1 for a > 0, else 0
 template <class T>
 MatrixVar<T> relu(const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "relu");
-  const auto a = detail::array_of(A);
-  buf.out_array() = (a <= T(0)).select(T(0), a);  // NaN stays NaN, as in relu(Var)
-  buf.slope_array() = (a > T(0)).template cast<T>();
-  return detail::elementwise(tape, A, buf.out, buf.slope);
+  return detail::elementwise_rule<detail::rules::Relu>(A, "relu");
 }
 /// exp, element-wise; slope e^a
 template <class T>
 MatrixVar<T> exp(const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "exp");
-  buf.out_array() = detail::array_of(A).exp();
-  buf.slope_array() = buf.out_array();
-  return detail::elementwise(tape, A, buf.out, buf.slope);
+  return detail::elementwise_rule<detail::rules::Exp>(A, "exp");
 }
-/// log, element-wise; slope 1/a
+/// log, element-wise; slope 1/a (NaN for a < 0, +Inf at +-0)
 template <class T>
 MatrixVar<T> log(const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "log");
-  buf.out_array() = detail::array_of(A).log();
-  buf.slope_array() = detail::array_of(A).inverse();
-  return detail::elementwise(tape, A, buf.out, buf.slope);
+  return detail::elementwise_rule<detail::rules::Log>(A, "log");
 }
 /// square, element-wise; slope 2a
 template <class T>
 MatrixVar<T> square(const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "square");
-  buf.out_array() = detail::array_of(A).square();
-  buf.slope_array() = T(2) * detail::array_of(A);
-  return detail::elementwise(tape, A, buf.out, buf.slope);
+  return detail::elementwise_rule<detail::rules::Square>(A, "square");
 }
 /// softplus ln(1 + e^a), element-wise and stable; slope sigmoid(a)
 template <class T>
 MatrixVar<T> softplus(const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "softplus");
-  const auto a = detail::array_of(A);
-  auto z = buf.slope_array();
-  z = (-a.abs()).exp();
-  buf.out_array() = a.max(T(0)) + z.log1p();
-  z = (a >= T(0)).select((T(1) + z).inverse(), z / (T(1) + z));
-  return detail::elementwise(tape, A, buf.out, buf.slope);
+  return detail::elementwise_rule<detail::rules::Softplus>(A, "softplus");
 }
-
 /// sin, element-wise; slope cos a
 template <class T>
 MatrixVar<T> sin(const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "sin");
-  buf.out_array() = detail::array_of(A).sin();
-  buf.slope_array() = detail::array_of(A).cos();
-  return detail::elementwise(tape, A, buf.out, buf.slope);
+  return detail::elementwise_rule<detail::rules::Sin>(A, "sin");
 }
 /// cos, element-wise; slope -sin a
 template <class T>
 MatrixVar<T> cos(const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "cos");
-  buf.out_array() = detail::array_of(A).cos();
-  buf.slope_array() = -detail::array_of(A).sin();
-  return detail::elementwise(tape, A, buf.out, buf.slope);
+  return detail::elementwise_rule<detail::rules::Cos>(A, "cos");
 }
-/// sqrt, element-wise; slope 1/(2 sqrt a) (+Inf at 0)
+/// sqrt, element-wise; slope 1/(2 sqrt a) (+Inf at +-0, NaN for a < 0)
 template <class T>
 MatrixVar<T> sqrt(const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "sqrt");
-  buf.out_array() = detail::array_of(A).sqrt();
-  buf.slope_array() = T(0.5) / buf.out_array();
-  return detail::elementwise(tape, A, buf.out, buf.slope);
+  return detail::elementwise_rule<detail::rules::Sqrt>(A, "sqrt");
 }
 /// abs, element-wise; slope sign(a), 0 at 0
 template <class T>
 MatrixVar<T> abs(const MatrixVar<T>& A) {
-  Tape<T>& tape = detail::active_or_throw<T>();
-  auto buf = detail::buffers(tape, A, "abs");
-  const auto a = detail::array_of(A);
-  buf.out_array() = a.abs();
-  buf.slope_array() = (a > T(0)).template cast<T>() - (a < T(0)).template cast<T>();
-  return detail::elementwise(tape, A, buf.out, buf.slope);
+  return detail::elementwise_rule<detail::rules::Abs>(A, "abs");
 }
 
 /// A .* B (entry by entry) for equal shapes; adj(A) += B .* G, adj(B) += A .* G
@@ -278,16 +266,15 @@ template <class T>
 Var<T> logsumexp(const MatrixVar<T>& A) {
   Tape<T>& tape = detail::active_or_throw<T>();
   detail::check_operand(tape, A, "logsumexp");
-  using std::log;
   const auto a = detail::array_of(A);
   T* p = tape.arena().template allocate_array<T>(static_cast<std::size_t>(A.size()));
   Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> softmax(p, A.size());
   const T m = a.maxCoeff();
-  softmax = (a - m).exp();  // kept unnormalized: the backward scales by 1/total
+  softmax = detail::rules::LogSumExp::shifted_exp(a, m);  // kept unnormalized: the backward scales by 1/total
   const T total = softmax.sum();
   const Index fa = A.first_slot();
   const Eigen::Index n = A.size();
-  return detail::record_scalar(tape, m + log(total), [p, total, fa, n](T* adj, Index first) {
+  return detail::record_scalar(tape, detail::rules::LogSumExp::value(m, total), [p, total, fa, n](T* adj, Index first) {
     const T g = adj[first] / total;
     for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += g * p[k];
   });

@@ -6,8 +6,10 @@
 /// Fused element-wise statements of a generic scalar function f: cwise(f, A) applies f
 /// entry by entry, cwise_sum(f, ...) also sums the results, colwise_sum(f, X) sums f over
 /// the columns of a 2-row X, each as ONE tape statement. f is written once as a generic
-/// lambda; its slopes come from forward mode (f is called with Dual<T>, once per operand),
-/// so f must be pure, and every function of core/dual.hpp may appear in it.
+/// lambda; its slopes come from forward mode (f is called once per entry, with Dual<T> for
+/// one operand and Dual<T, 2> for two, whose tangents are df/da and df/db), so f must be
+/// pure, and every function of core/dual.hpp may appear in it. Every function there uses
+/// the same rule as Var, so these slopes are the ones a scalar tape would record.
 
 #include <algorithm>
 
@@ -38,8 +40,8 @@ MatrixVar<T> cwise(F f, const MatrixVar<T>& A) {
   return detail::elementwise(tape, A, buf.out, buf.slope);
 }
 /// cwise(f, A, B): f(a, b) entry by entry for A and B of the same shape, one statement;
-/// f is called twice per entry with Dual<T> arguments (once per operand) for df/da and
-/// df/db. Backward: adj(A) += df/da .* G, adj(B) += df/db .* G.
+/// f is called once per entry with Dual<T, 2> arguments a + e_0 and b + e_1, whose
+/// tangents are df/da and df/db. Backward: adj(A) += df/da .* G, adj(B) += df/db .* G.
 template <class T, class F>
 MatrixVar<T> cwise(F f, const MatrixVar<T>& A, const MatrixVar<T>& B) {
   Tape<T>& tape = detail::active_or_throw<T>();
@@ -49,11 +51,10 @@ MatrixVar<T> cwise(F f, const MatrixVar<T>& A, const MatrixVar<T>& B) {
   T* slope_b = tape.arena().template allocate_array<T>(static_cast<std::size_t>(A.size()));
   const T *a = A.value().data(), *b = B.value().data();
   for (Eigen::Index k = 0; k < buf.n; ++k) {
-    const Dual<T> ra = f(Dual<T>(a[k], T(1)), Dual<T>(b[k], T(0)));
-    const Dual<T> rb = f(Dual<T>(a[k], T(0)), Dual<T>(b[k], T(1)));
-    buf.out[k] = ra.value;
-    buf.slope[k] = ra.derivative;
-    slope_b[k] = rb.derivative;
+    const Dual<T, 2> r = f(Dual<T, 2>::seed(a[k], 0), Dual<T, 2>::seed(b[k], 1));
+    buf.out[k] = r.value;
+    buf.slope[k] = r.tangent(0);
+    slope_b[k] = r.tangent(1);
   }
   const T* slope_a = buf.slope;
   const Index fa = A.first_slot(), fb = B.first_slot();
@@ -93,7 +94,8 @@ Var<T> cwise_sum(F f, const MatrixVar<T>& A) {
   });
 }
 /// cwise_sum(f, A, B): sum over the entries of f(a, b) for A and B of the same shape, one
-/// statement (sum(cwise(f, A, B)) fused). Backward: adj(A) += df/da adj(s), adj(B) += df/db adj(s).
+/// statement (sum(cwise(f, A, B)) fused), f called once per entry with Dual<T, 2>.
+/// Backward: adj(A) += df/da adj(s), adj(B) += df/db adj(s).
 template <class T, class F>
 Var<T> cwise_sum(F f, const MatrixVar<T>& A, const MatrixVar<T>& B) {
   Tape<T>& tape = detail::active_or_throw<T>();
@@ -109,12 +111,10 @@ Var<T> cwise_sum(F f, const MatrixVar<T>& A, const MatrixVar<T>& B) {
   for (Eigen::Index start = 0; start < n; start += detail::kChunk) {
     const Eigen::Index m = std::min<Eigen::Index>(detail::kChunk, n - start);
     for (Eigen::Index k = 0; k < m; ++k) {
-      const T ak = a[start + k], bk = b[start + k];
-      const Dual<T> ra = f(Dual<T>(ak, T(1)), Dual<T>(bk, T(0)));
-      const Dual<T> rb = f(Dual<T>(ak, T(0)), Dual<T>(bk, T(1)));
-      values[k] = ra.value;
-      slope_a[start + k] = ra.derivative;
-      slope_b[start + k] = rb.derivative;
+      const Dual<T, 2> r = f(Dual<T, 2>::seed(a[start + k], 0), Dual<T, 2>::seed(b[start + k], 1));
+      values[k] = r.value;
+      slope_a[start + k] = r.tangent(0);
+      slope_b[start + k] = r.tangent(1);
     }
     total += Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(values, m).sum();
   }
@@ -130,7 +130,8 @@ Var<T> cwise_sum(F f, const MatrixVar<T>& A, const MatrixVar<T>& B) {
 
 /// colwise_sum(f, X): sum over the columns j of a 2-row X of f(X(0, j), X(1, j)), ONE
 /// statement. For pairs of neighbouring entries, as in the extended Rosenbrock function
-/// sum_k f(x_2k, x_2k+1): view x as X = x.reshaped(2, n/2) and no row is copied out.
+/// sum_k f(x_2k, x_2k+1): view x as X = x.reshaped(2, n/2) and no row is copied out. f is
+/// called once per column with Dual<T, 2>.
 /// Backward: adj(X(0, j)) += df/da adj(s), adj(X(1, j)) += df/db adj(s), one contiguous pass.
 template <class T, class F>
 Var<T> colwise_sum(F f, const MatrixVar<T>& X) {
@@ -148,11 +149,10 @@ Var<T> colwise_sum(F f, const MatrixVar<T>& X) {
     const Eigen::Index m = std::min<Eigen::Index>(detail::kChunk, X.cols() - start);
     for (Eigen::Index k = 0; k < m; ++k) {
       const Eigen::Index j = 2 * (start + k);
-      const Dual<T> ra = f(Dual<T>(x[j], T(1)), Dual<T>(x[j + 1], T(0)));
-      const Dual<T> rb = f(Dual<T>(x[j], T(0)), Dual<T>(x[j + 1], T(1)));
-      values[k] = ra.value;
-      slope[j] = ra.derivative;
-      slope[j + 1] = rb.derivative;
+      const Dual<T, 2> r = f(Dual<T, 2>::seed(x[j], 0), Dual<T, 2>::seed(x[j + 1], 1));
+      values[k] = r.value;
+      slope[j] = r.tangent(0);
+      slope[j + 1] = r.tangent(1);
     }
     total += Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(values, m).sum();
   }

@@ -8,7 +8,8 @@
 ///   mse:                   L = (1/n) sum (P - Y)^2 over all n entries; dL/dP = 2 (P - Y)/n
 ///   bce_with_logits:       L = (1/n) sum softplus(z) - y z;                dL/dz = (s(z) - y)/n
 ///   softmax_cross_entropy: L = (1/M) sum_i logsumexp(z_i) - z_i[label_i]; dL/dz_i = (softmax(z_i) - e_label)/M
-/// The last two never form exp(z) for large z, so they are finite at |z| = 1000.
+/// The last two never form exp(z) for large z, so they are finite at |z| = 1000; their
+/// softplus, sigmoid and logsumexp are the rules of core/rules/special.hpp.
 
 #include <string>
 #include <vector>
@@ -49,9 +50,9 @@ Var<T> bce_with_logits(const MatrixVar<T>& Z, const M& Y) {
   Eigen::Map<MatrixX<T>>(slope, Z.rows(), Z.cols()) = Y;  // the slope buffer holds y first
   Array y(slope, n);
   const auto z = detail::array_of(Z);
-  e = (-z.abs()).exp();  // e^-|z| <= 1: no overflow for any z
-  const T value = (z.max(T(0)) + e.log1p() - y * z).sum() / T(n);
-  y = ((z >= T(0)).select((T(1) + e).inverse(), e / (T(1) + e)) - y) / T(n);  // (s(z) - y)/n
+  e = detail::rules::logistic_z(z);  // e^-|z| <= 1: no overflow for any z
+  const T value = (detail::rules::Softplus::value(z, e) - y * z).sum() / T(n);
+  y = (detail::rules::Sigmoid::value(z, e) - y) / T(n);  // (s(z) - y)/n
   const Index fz = Z.first_slot();
   return detail::record_scalar(tape, value, [slope, fz, n](T* adj, Index first) {
     const T g = adj[first];
@@ -69,7 +70,6 @@ Var<T> softmax_cross_entropy(const MatrixVar<T>& Z, const Labels& labels) {
   if (static_cast<Eigen::Index>(labels.size()) != rows)
     detail::throw_invalid_argument("softmax_cross_entropy: " + std::to_string(labels.size()) +
                                    " labels for " + std::to_string(rows) + " rows of logits");
-  using std::log;
   T* slope = tape.arena().template allocate_array<T>(static_cast<std::size_t>(Z.size()));
   Eigen::Map<MatrixX<T>> P(slope, rows, classes);
   const auto logits = Z.value();
@@ -80,9 +80,9 @@ Var<T> softmax_cross_entropy(const MatrixVar<T>& Z, const Labels& labels) {
       detail::throw_invalid_argument("softmax_cross_entropy: label " + std::to_string(label) + " of row " +
                                      std::to_string(i) + " is outside [0, " + std::to_string(classes) + ")");
     const T m = logits.row(i).maxCoeff();
-    P.row(i) = (logits.row(i).array() - m).exp().matrix();
+    P.row(i) = detail::rules::LogSumExp::shifted_exp(logits.row(i).array(), m).matrix();
     const T s = P.row(i).sum();
-    total += m + log(s) - logits(i, label);
+    total += detail::rules::LogSumExp::value(m, s) - logits(i, label);
     P.row(i) /= s * T(rows);
     P(i, label) -= T(1) / T(rows);
   }

@@ -8,6 +8,7 @@
 /// Eigen::Matrix<T> (the result of Var<T> op T is Var<T>).
 
 #include <Eigen/Core>
+#include <cstddef>
 
 #include "tapegrad/core/dual.hpp"
 #include "tapegrad/core/math.hpp"
@@ -54,14 +55,23 @@ struct NumTraits<tapegrad::Var<T>> : NumTraits<T> {
   static inline int max_digits10() { return NumTraits<T>::max_digits10(); }
 };
 
-/// NumTraits<Dual<T>>: dual numbers behave like T for Eigen's purposes.
-template <class T>
-struct NumTraits<tapegrad::Dual<T>> : NumTraits<T> {
-  using Real = tapegrad::Dual<T>;
-  using NonInteger = tapegrad::Dual<T>;
-  using Nested = tapegrad::Dual<T>;
-  using Literal = tapegrad::Dual<T>;
-  enum { IsComplex = 0, IsInteger = 0, IsSigned = 1, RequireInitialization = 1, ReadCost = 2, AddCost = 2, MulCost = 4 };
+/// NumTraits<Dual<T, K>>: dual numbers behave like T for Eigen's purposes; an operation
+/// costs about K + 1 (add) or 2 (K + 1) (multiply) operations on T.
+template <class T, std::size_t K>
+struct NumTraits<tapegrad::Dual<T, K>> : NumTraits<T> {
+  using Real = tapegrad::Dual<T, K>;
+  using NonInteger = tapegrad::Dual<T, K>;
+  using Nested = tapegrad::Dual<T, K>;
+  using Literal = tapegrad::Dual<T, K>;
+  enum {
+    IsComplex = 0,
+    IsInteger = 0,
+    IsSigned = 1,
+    RequireInitialization = 1,
+    ReadCost = static_cast<int>(K) + 1,
+    AddCost = static_cast<int>(K) + 1,
+    MulCost = 2 * (static_cast<int>(K) + 1)
+  };
   /// Machine epsilon of T.
   static inline Real epsilon() { return Real(NumTraits<T>::epsilon()); }
   /// Eigen's default tolerance for fuzzy comparisons of T.

@@ -40,14 +40,14 @@ T bce_with_logits(const MatrixX<T>& Z, const MatrixX<T>& Y) {
   detail::require_same_shape("bce_with_logits", Z.rows(), Z.cols(), Y.rows(), Y.cols());
   if (Z.size() == 0) detail::throw_invalid_argument("bce_with_logits: empty logits");
   const auto z = Z.array();
-  // softplus(z) = max(z, 0) + log1p(e^-|z|): e^-|z| <= 1 never overflows
-  return (z.max(T(0)) + (-z.abs()).exp().log1p() - Y.array() * z).sum() / T(Z.size());
+  // softplus(z) = max(z, 0) + log1p(e^-|z|), the rule of the tape's statement: e^-|z| <= 1
+  return (tapegrad::detail::rules::Softplus::value(z, tapegrad::detail::rules::logistic_z(z)) - Y.array() * z).sum() /
+         T(Z.size());
 }
 
 /// Softmax cross-entropy of plain logits Z (M x K) against integer labels in [0, K).
 template <class T, class Labels>
 T softmax_cross_entropy(const MatrixX<T>& Z, const Labels& labels) {
-  using std::log;
   const Eigen::Index rows = Z.rows(), classes = Z.cols();
   if (rows == 0) detail::throw_invalid_argument("softmax_cross_entropy: empty logits");
   if (static_cast<Eigen::Index>(labels.size()) != rows)
@@ -55,12 +55,13 @@ T softmax_cross_entropy(const MatrixX<T>& Z, const Labels& labels) {
                                    " labels for " + std::to_string(rows) + " rows of logits");
   T total(0);
   for (Eigen::Index i = 0; i < rows; ++i) {
-    const auto label = static_cast<Eigen::Index>(labels[i]);
+    const auto label = static_cast<Eigen::Index>(labels[static_cast<std::size_t>(i)]);
     if (label < 0 || label >= classes)
       detail::throw_invalid_argument("softmax_cross_entropy: label " + std::to_string(label) + " of row " +
                                      std::to_string(i) + " is outside [0, " + std::to_string(classes) + ")");
     const T m = Z.row(i).maxCoeff();
-    total += m + log((Z.row(i).array() - m).exp().sum()) - Z(i, label);
+    const T sum = tapegrad::detail::rules::LogSumExp::shifted_exp(Z.row(i).array(), m).sum();
+    total += tapegrad::detail::rules::LogSumExp::value(m, sum) - Z(i, label);
   }
   return total / T(rows);
 }

@@ -62,12 +62,13 @@ MatrixVar<T> activate(const MatrixVar<T>& Z, Nonlinearity a) {
   }
   return Z;
 }
+/// The activation of plain Z, by the same rules and kernels as the tape's statements.
 template <class T>
 void activate_plain(MatrixX<T>& Z, Nonlinearity a) {
   switch (a) {
-    case Nonlinearity::sigmoid: Z = Z.unaryExpr([](const T& z) { return tapegrad::sigmoid(z); }); break;
-    case Nonlinearity::tanh: Z = Z.array().tanh().matrix(); break;
-    case Nonlinearity::relu: Z = Z.cwiseMax(T(0)); break;
+    case Nonlinearity::sigmoid: tapegrad::detail::apply_rule_in_place<tapegrad::detail::rules::Sigmoid>(Z); break;
+    case Nonlinearity::tanh: tapegrad::detail::apply_rule_in_place<tapegrad::detail::rules::Tanh>(Z); break;
+    case Nonlinearity::relu: tapegrad::detail::apply_rule_in_place<tapegrad::detail::rules::Relu>(Z); break;
     case Nonlinearity::identity: break;
   }
 }
@@ -206,7 +207,7 @@ class MLP {
       detail::activate_plain(Z, Nonlinearity::sigmoid);
     } else if (output_ == Output::softmax) {
       for (Eigen::Index i = 0; i < Z.rows(); ++i) {
-        Z.row(i) = (Z.row(i).array() - Z.row(i).maxCoeff()).exp().matrix();
+        Z.row(i) = tapegrad::detail::rules::LogSumExp::shifted_exp(Z.row(i).array(), Z.row(i).maxCoeff()).matrix();
         Z.row(i) /= Z.row(i).sum();
       }
     }
