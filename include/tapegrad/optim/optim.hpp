@@ -17,5 +17,6 @@
 #include "tapegrad/optim/parameters.hpp"
 #include "tapegrad/optim/random.hpp"
 #include "tapegrad/optim/schedule.hpp"
+#include "tapegrad/optim/step_loop.hpp"
 #include "tapegrad/optim/train.hpp"
 #include "tapegrad/optim/workers.hpp"
