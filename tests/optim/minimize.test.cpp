@@ -84,3 +84,21 @@ TEST_CASE("minimize: divergence keeps the last finite point; callback and tolera
   o.max_steps = -1;
   CHECK_THROWS_WITH(optim::minimize(f, VectorXd::Ones(2), o), ContainsSubstring("max_steps is -1"));
 }
+
+TEST_CASE("minimize: a schedule that turns negative at t = 2 is refused before f is evaluated", "[optim][minimize]") {
+  int evaluations = 0;
+  auto f = [&](const auto& w) {
+    ++evaluations;
+    return w.squaredNorm();
+  };
+  optim::MinimizeOptions<double> o;
+  o.learning_rate = {0.1, [](double a, std::int64_t t) { return a - 0.06 * double(t); }};  // -0.02 at t = 2
+  o.max_steps = 5;
+  CHECK_THROWS_WITH(optim::minimize(f, VectorXd::Ones(2), o),
+                    ContainsSubstring("minimize: the schedule gives learning rate -0.02 at t = 2"));
+  CHECK(evaluations == 0);
+  o.max_steps = 2;  // steps t = 0 and 1 only
+  const auto r = optim::minimize(f, VectorXd::Ones(2), o);
+  CHECK(r.steps == 2);
+  CHECK(r.status == optim::Status::max_steps);
+}

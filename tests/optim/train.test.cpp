@@ -455,3 +455,38 @@ TEST_CASE("bad input throws std::invalid_argument naming the value, and changes 
   CHECK_THROWS_WITH(optim::Dataset<double>(MatrixX<double>::Zero(3, 3), MatrixX<double>::Zero(2, 1)),
                     ContainsSubstring("features have 3 rows but targets have 2"));
 }
+
+TEST_CASE("a schedule that turns negative at t = 2 is refused before the first update", "[optim][train][schedule]") {
+  // alpha_t = 0.1 - 0.06 t: 0.1, 0.04, then -0.02 at t = 2.
+  const optim::LearningRate<double> rate{0.1, [](double a, std::int64_t t) { return a - 0.06 * double(t); }};
+  const auto data = regression_data(30, 2, 21);
+  auto refused = [&](optim::TrainOptions<double> o) {
+    optim::LinearRegression<double> model(2);
+    model.parameters().values().setConstant(0.25);
+    const VectorXd before = model.parameters().values();
+    int epochs_seen = 0;
+    o.on_epoch = [&](const optim::History<double>&) { return ++epochs_seen, true; };
+    optim::History<double> h;
+    CHECK_THROWS_WITH(optim::train(model, data, o, h),
+                      ContainsSubstring("train: the schedule gives learning rate -0.02 at t = 2"));
+    CHECK(model.parameters().values() == before);  // not one update
+    CHECK(h.steps == 0);
+    CHECK(epochs_seen == 0);
+  };
+  auto o = full_batch(data, 0.1, 5);
+  o.learning_rate = rate;
+  refused(o);  // t counts epochs: epoch 2 is planned
+  o.epochs = 1;
+  o.batch_size = 10;  // 3 steps in the one epoch
+  o.schedule_unit = optim::ScheduleUnit::step;
+  refused(o);  // t counts steps: step 2 is planned
+
+  // Only planned steps are checked: two epochs, or max_steps = 2, never reach t = 2.
+  optim::LinearRegression<double> model(2);
+  auto two = full_batch(data, 0.1, 2);
+  two.learning_rate = rate;
+  CHECK(optim::train(model, data, two).steps == 2);
+  two.epochs = 50;
+  two.max_steps = 2;
+  CHECK(optim::train(model, data, two).status == optim::Status::max_steps);
+}

@@ -153,6 +153,7 @@ MinimizeResult<T> minimize(F&& f, const Eigen::MatrixBase<Derived>& w0, const Mi
   detail::require_at_least(options.max_steps, 0, "minimize: max_steps");
   detail::require_at_least(options.print_every, 1, "minimize: print_every");
   detail::check_tolerances(options.loss_tolerance, options.gradient_tolerance, "minimize");
+  options.learning_rate.check_first(options.max_steps, "minimize");  // t = 0 .. max_steps - 1
   MinimizeResult<T> result;
   detail::GradientDescentDriver<std::remove_reference_t<F>, T> driver(f, w0, options, result);
   detail::run_step_loop<T>(driver);

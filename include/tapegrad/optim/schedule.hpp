@@ -126,6 +126,13 @@ class LearningRate {
     return alpha;
   }
 
+  /// Checks alpha_t for every t in [0, count) before a run changes anything, so that a
+  /// schedule turning negative at t = 2 is refused up front, not after two updates. The
+  /// cost is one schedule call per planned step, far below the steps themselves.
+  void check_first(std::int64_t count, const char* who) const {
+    for (std::int64_t t = 0; t < count; ++t) at(t, who);
+  }
+
  private:
   T alpha0_;
   Schedule<T> schedule_;

@@ -36,6 +36,7 @@
 #include <exception>
 #include <functional>
 #include <iomanip>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -176,18 +177,30 @@ class Trainer {
   std::unique_ptr<WorkerPool> pool_;  // last: its threads stop before the shards go
 };
 
+/// Checks alpha_t for every t the run can reach: the planned steps are epochs x batches
+/// (or max_steps if fewer), and t counts them or the epochs they span.
+template <class T>
+void check_planned_rates(const TrainOptions<T>& o, Eigen::Index batches) {
+  const auto per_epoch = static_cast<std::int64_t>(batches);
+  const std::int64_t most = std::numeric_limits<std::int64_t>::max();
+  std::int64_t steps = o.epochs > most / per_epoch ? most : o.epochs * per_epoch;
+  if (o.max_steps > 0 && o.max_steps < steps) steps = o.max_steps;
+  const std::int64_t count = o.schedule_unit == ScheduleUnit::step ? steps : (steps + batches - 1) / batches;
+  o.learning_rate.check_first(count, "train");
+}
+
 template <class Model, class T>
 void check_train_arguments(const Model& model, const Dataset<T>& data, const TrainOptions<T>& o) {
   if (o.epochs < 0)
     throw_invalid_argument("train: epochs is " + std::to_string(o.epochs) + "; expected epochs >= 0");
   if (data.size() < 1) throw_invalid_argument("train: the dataset is empty; expected N >= 1 examples");
-  BatchSampler(data.size(), o.batch_size, o.order, o.seed, o.drop_last);  // checks M
+  const BatchSampler sampler(data.size(), o.batch_size, o.order, o.seed, o.drop_last);  // checks M
   if (o.threads < 1) throw_invalid_argument("train: threads is 0; expected threads >= 1");
   if (o.max_steps < 0)
     throw_invalid_argument("train: max_steps is " + std::to_string(o.max_steps) + "; expected >= 0 (0: no limit)");
   check_tolerances(o.loss_tolerance, o.gradient_tolerance, "train");
   require_nonnegative(o.weight_decay, "train: weight_decay");
-  o.learning_rate.at(0, "train");
+  check_planned_rates(o, sampler.batch_count());
   model.check(data);
   if (o.validation != nullptr) model.check(*o.validation);
   const auto& w = model.parameters().values();
