@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -30,11 +31,19 @@
 
 #include "tapegrad/core/functional.hpp"
 #include "tapegrad/optim/history.hpp"
+#include "tapegrad/optim/line_search.hpp"
 #include "tapegrad/optim/optimizer.hpp"
 #include "tapegrad/optim/schedule.hpp"
 #include "tapegrad/optim/step_loop.hpp"
 
 namespace tapegrad::optim {
+
+/// How minimize() chooses the step length of gradient descent.
+enum class LineSearch {
+  none,          ///< alpha_t from the learning rate
+  backtracking,  ///< Armijo backtracking from alpha_t (line_search.hpp)
+  strong_wolfe   ///< the Moré-Thuente strong-Wolfe search from alpha_t
+};
 
 /// Options of minimize().
 template <class T>
@@ -44,6 +53,10 @@ struct MinimizeOptions {
   std::int64_t max_steps = 1000;   ///< at most this many updates (>= 0)
   T loss_tolerance = T(0);         ///< stop when |L_t - L_{t-1}| <= this (0: off)
   T gradient_tolerance = T(0);     ///< stop when ||g_t|| <= this (0: off)
+  /// With a line search (GradientDescent only), alpha_t is where the search starts and
+  /// the step length is the one it accepts; Status::line_search_failed if it finds none.
+  LineSearch line_search = LineSearch::none;
+  LineSearchOptions<T> line_search_options;  ///< c1, c2, shrink, evaluations per search
   /// Called after every evaluation with (t, w_t, L_t, g_t); return false to stop.
   std::function<bool(std::int64_t, const Eigen::VectorX<T>&, T, const Eigen::VectorX<T>&)> on_step;
   std::ostream* progress = nullptr;  ///< if set, prints a line every print_every steps
@@ -59,6 +72,7 @@ struct MinimizeResult {
   std::int64_t steps = 0;                 ///< updates (iterations) made
   std::int64_t function_evaluations = 0;  ///< evaluations of f
   std::int64_t gradient_evaluations = 0;  ///< evaluations of the gradient (least squares: of the Jacobian)
+  std::int64_t hessian_vector_products = 0;  ///< Hessian-vector products (newton_cg)
   Status status = Status::max_steps;      ///< why it stopped
   std::string message;                    ///< details
   std::vector<T> loss_history;            ///< L_t for every accepted point t = 0, 1, ...
@@ -84,9 +98,11 @@ class GradientDescentDriver {
     return std::nullopt;
   }
   void evaluate() {
-    loss_ = value_and_gradient(f_, w_, g_);
-    ++r_.function_evaluations;
-    ++r_.gradient_evaluations;
+    if (searched_) {  // the line search evaluated the new point already
+      searched_ = false;
+      return;
+    }
+    loss_ = evaluate_at(w_, g_);
   }
   const T& loss() const noexcept { return loss_; }
   const Eigen::VectorX<T>& gradient() const noexcept { return g_; }
@@ -110,6 +126,7 @@ class GradientDescentDriver {
   }
   std::optional<Status> step() {
     const T alpha = o_.learning_rate.at(r_.steps, "minimize");
+    if (o_.line_search != LineSearch::none) return search(alpha);
     r_.learning_rate.push_back(alpha);
     optimizer_.step(w_, g_, alpha);
     return std::nullopt;
@@ -127,6 +144,31 @@ class GradientDescentDriver {
   void finish(Status status) { r_.status = status; }
 
  private:
+  T evaluate_at(const Eigen::VectorX<T>& w, Eigen::VectorX<T>& g) {
+    ++r_.function_evaluations;
+    ++r_.gradient_evaluations;
+    return value_and_gradient(f_, w, g);
+  }
+  /// Gradient descent with a line search along p = -g from alpha: moves to the accepted
+  /// point, whose loss and gradient the search computed.
+  std::optional<Status> search(const T& alpha) {
+    auto phi = [&](const T& a) {
+      trial_w_.noalias() = w_ - a * g_;
+      trial_loss_ = evaluate_at(trial_w_, trial_g_);
+      return LinePoint<T>{a, trial_loss_, -trial_g_.dot(g_)};
+    };
+    const LinePoint<T> start{T(0), loss_, -g_.squaredNorm()};
+    const auto r = o_.line_search == LineSearch::backtracking
+                       ? backtracking(phi, start, alpha, std::numeric_limits<T>::max(), o_.line_search_options)
+                       : strong_wolfe(phi, start, alpha, T(1e10) * alpha, o_.line_search_options);
+    if (!r.found) return Status::line_search_failed;
+    r_.learning_rate.push_back(r.point.alpha);
+    w_.swap(trial_w_);
+    g_.swap(trial_g_);
+    loss_ = trial_loss_;
+    searched_ = true;
+    return std::nullopt;
+  }
   void keep_point() {  // the result always holds the newest evaluated point
     r_.w = w_;
     r_.loss = loss_;
@@ -138,8 +180,9 @@ class GradientDescentDriver {
   const MinimizeOptions<T>& o_;
   MinimizeResult<T>& r_;
   Optimizer<T> optimizer_;
-  Eigen::VectorX<T> w_, g_;
-  T loss_{};
+  Eigen::VectorX<T> w_, g_, trial_w_, trial_g_;
+  T loss_{}, trial_loss_{};
+  bool searched_ = false;
 };
 
 }  // namespace detail
@@ -153,6 +196,12 @@ MinimizeResult<T> minimize(F&& f, const Eigen::MatrixBase<Derived>& w0, const Mi
   detail::require_at_least(options.max_steps, 0, "minimize: max_steps");
   detail::require_at_least(options.print_every, 1, "minimize: print_every");
   detail::check_tolerances(options.loss_tolerance, options.gradient_tolerance, "minimize");
+  if (options.line_search != LineSearch::none) {
+    detail::check_line_search(options.line_search_options, "minimize");
+    if (options.optimizer.template target<GradientDescent<T>>() == nullptr)
+      detail::throw_invalid_argument("minimize: a line search needs the GradientDescent optimizer (it searches along -g); got " +
+                                     options.optimizer.name());
+  }
   options.learning_rate.check_first(options.max_steps, "minimize");  // t = 0 .. max_steps - 1
   MinimizeResult<T> result;
   detail::GradientDescentDriver<std::remove_reference_t<F>, T> driver(f, w0, options, result);
