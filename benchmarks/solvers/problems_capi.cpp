@@ -18,7 +18,11 @@
 #include "problems/nist_strd.hpp"
 #include "tapegrad/core/functional.hpp"
 
+#if defined(_WIN32)
+#define TAPEGRAD_CAPI extern "C" __declspec(dllexport)
+#else
 #define TAPEGRAD_CAPI extern "C" __attribute__((visibility("default")))
+#endif
 
 namespace {
 const mgh::Problem& problem(int k) { return mgh::problems().at(static_cast<std::size_t>(k)); }
