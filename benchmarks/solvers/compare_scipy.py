@@ -102,6 +102,7 @@ def fmt(x, digits=6):
 def mgh_tables(lib, ours):
     lines_l, lines_m = [], []
     stats = {"lbfgs": [0, 0, 0, 0], "lm": [0, 0, 0, 0]}  # problems, scipy solves, same-or-better, evals <=
+    reported = 0  # LM: evals <= SciPy's own nfev + njev
     for k in range(lib.mgh_count()):
         name = lib.mgh_name(k).decode()
         n, m, fstar = lib.mgh_n(k), lib.mgh_m(k), lib.mgh_f_star(k)
@@ -118,6 +119,7 @@ def mgh_tables(lib, ours):
         c = Counted(r=rr, j=jj, n=n, m=m)
         q = so.least_squares(c.r, x0, jac=c.j, method="lm")
         t = ours[("mgh", name, "lm", 1)]
+        reported += int(t["function_evaluations"]) + int(t["gradient_evaluations"]) <= q.nfev + q.njev
         f_s = 2 * q.cost
         g_s = np.abs(2 * q.jac.T @ q.fun).max()
         lines_m.append(compare(stats["lm"], name, fstar, float(t["f"]), float(t["gradient_inf"]),
@@ -132,7 +134,9 @@ def mgh_tables(lib, ours):
     out = ["### L-BFGS: tapegrad `lbfgs` vs SciPy `minimize(method=\"L-BFGS-B\")`", "", head] + lines_l
     out += ["", summary(stats["lbfgs"]), "",
             "### Levenberg-Marquardt: tapegrad `least_squares` vs SciPy `least_squares(method=\"lm\")`", "",
-            head_m] + lines_m + ["", summary(stats["lm"])]
+            head_m] + lines_m + ["", summary(stats["lm"]) +
+                                 f" Against SciPy's own counts nfev + njev, which leave out the calls least_squares "
+                                 f"makes around MINPACK: {reported} of {stats['lm'][0]}."]
     return "\n".join(out)
 
 

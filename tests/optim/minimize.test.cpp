@@ -102,3 +102,32 @@ TEST_CASE("minimize: a schedule that turns negative at t = 2 is refused before f
   CHECK(r.steps == 2);
   CHECK(r.status == optim::Status::max_steps);
 }
+
+TEST_CASE("minimize: gradient descent with a line search", "[optim][minimize][line_search]") {
+  // f = (w0 - 1)^2 + 4 (w1 + 2)^2 from 0: g0 = (-2, 16), ||g0||^2 = 260, f(0) = 17. Backtracking from
+  // alpha = 1: f(2, -16) = 785 and f(1, -8) = 144 fail the Armijo test, f(0.5, -4) = 16.25 <= 17 - 1e-4 0.25 260.
+  auto f = [](const auto& w) { return (w[0] - 1.0) * (w[0] - 1.0) + 4.0 * (w[1] + 2.0) * (w[1] + 2.0); };
+  optim::MinimizeOptions<double> o;
+  o.learning_rate = 1.0;  // where each search starts
+  o.line_search = optim::LineSearch::backtracking;
+  o.max_steps = 1;
+  const auto one = optim::minimize(f, VectorXd::Zero(2), o);
+  REQUIRE(one.learning_rate.size() == 1);
+  CHECK(one.learning_rate[0] == 0.25);
+  CHECK(one.w == VectorXd{{0.5, -4.0}});
+  CHECK(one.loss == 16.25);
+  CHECK(one.function_evaluations == 4);  // f(0), then three trials; the accepted one is not evaluated again
+  // both searches converge where the fixed rate 1.0 would diverge
+  o.max_steps = 500;
+  o.gradient_tolerance = 1e-10;
+  for (const auto search : {optim::LineSearch::backtracking, optim::LineSearch::strong_wolfe}) {
+    o.line_search = search;
+    const auto r = optim::minimize(f, VectorXd::Zero(2), o);
+    CHECK(r.status == optim::Status::gradient_tolerance);
+    CHECK((r.w - VectorXd{{1.0, -2.0}}).norm() < 1e-10);
+    CHECK_CLOSE(r.loss, f(r.w), 1e-15);
+  }
+  // a line search goes along -g: only with plain gradient descent
+  o.optimizer = optim::Adam<double>();
+  CHECK_THROWS_WITH(optim::minimize(f, VectorXd::Zero(2), o), ContainsSubstring("a line search needs the GradientDescent optimizer"));
+}

@@ -33,6 +33,7 @@ namespace tapegrad::optim {
 /// Options of conjugate_gradient(): the shared solver options (line search c2 = 0.1).
 template <class T>
 struct ConjugateGradientOptions : SolverOptions<T> {
+  /// The shared defaults, with the line search's c2 = 0.1.
   ConjugateGradientOptions() { this->line_search.c2 = T(0.1); }
   std::int64_t restart_every = 0;  ///< restart along -g every this many iterations (0: n)
 };

@@ -73,7 +73,7 @@ enum class LeastSquaresMethod {
 /// Options of least_squares() (SciPy's least_squares(method="lm") names and defaults).
 template <class T>
 struct LeastSquaresOptions {
-  LeastSquaresMethod method = LeastSquaresMethod::levenberg_marquardt;
+  LeastSquaresMethod method = LeastSquaresMethod::levenberg_marquardt;  ///< the step
   T loss_tolerance = T(1e-8);      ///< ftol: relative decrease of ||r||^2
   T step_tolerance = T(1e-8);      ///< xtol: relative step size ||D p|| / ||D w||
   T gradient_tolerance = T(1e-8);  ///< gtol: max cosine between r and the columns of J
@@ -247,7 +247,8 @@ class LeastSquaresDriver {
     tape_.variables(w.data(), static_cast<std::size_t>(w.size()), inputs_.data());
     const auto values = r_(std::as_const(inputs_));
     res.resize(static_cast<Eigen::Index>(values.size()));
-    for (Eigen::Index i = 0; i < res.size(); ++i) res[i] = Var<T>(values[static_cast<std::size_t>(i)]).value();
+    Eigen::Index i = 0;
+    for (const auto& v : values) res[i++] = Var<T>(v).value();  // an Eigen vector or a std::vector
     if (res.size() == 0) throw_invalid_argument("least_squares: r returned no residuals; expected m >= 1");
     return res.squaredNorm() / T(2);
   }
