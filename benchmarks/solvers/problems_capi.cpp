@@ -56,7 +56,8 @@ TAPEGRAD_CAPI double mgh_f_and_gradient(int k, const double* x, double* g) {
 }
 TAPEGRAD_CAPI void mgh_residuals(int k, const double* x, double* r) {
   const mgh::Problem& p = problem(k);
-  Eigen::Map<Eigen::VectorXd>(r, p.m) = mgh::residuals(p.id, Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(x, p.n)));
+  const Eigen::VectorXd point = Eigen::Map<const Eigen::VectorXd>(x, p.n);
+  Eigen::Map<Eigen::VectorXd>(r, p.m) = mgh::residuals(p.id, point);
 }
 TAPEGRAD_CAPI void mgh_jacobian(int k, const double* x, double* J) {
   const mgh::Problem& p = problem(k);

@@ -144,7 +144,9 @@ TEST_CASE("least squares: limits, callback and bad input", "[optim][least_square
   CHECK_THROWS_WITH(optim::least_squares(linear, VectorXd()), ContainsSubstring("least_squares: x0 is empty"));
   CHECK_THROWS_WITH(optim::least_squares(linear, VectorXd{{1.0, std::nan(""), 0.0}}),
                     ContainsSubstring("x0(1, 0) is NaN"));
-  auto none = [](const auto& x) { return Eigen::Matrix<typename std::decay_t<decltype(x)>::Scalar, Eigen::Dynamic, 1>(); };
+  auto none = [](const auto& x) {
+    return Eigen::Matrix<typename std::decay_t<decltype(x)>::Scalar, Eigen::Dynamic, 1>();
+  };
   CHECK_THROWS_WITH(optim::least_squares(none, VectorXd::Ones(2)), ContainsSubstring("r returned no residuals"));
   o = {};
   o.step_tolerance = -1;

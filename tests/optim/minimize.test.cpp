@@ -129,5 +129,6 @@ TEST_CASE("minimize: gradient descent with a line search", "[optim][minimize][li
   }
   // a line search goes along -g: only with plain gradient descent
   o.optimizer = optim::Adam<double>();
-  CHECK_THROWS_WITH(optim::minimize(f, VectorXd::Zero(2), o), ContainsSubstring("a line search needs the GradientDescent optimizer"));
+  CHECK_THROWS_WITH(optim::minimize(f, VectorXd::Zero(2), o),
+                    ContainsSubstring("a line search needs the GradientDescent optimizer"));
 }

@@ -80,7 +80,8 @@ struct LeastSquaresOptions {
   std::int64_t max_evaluations = 0;  ///< evaluations of r (0: 100 n)
   std::int64_t max_steps = 100000;   ///< iterations, one Jacobian each
   T initial_step_bound = T(100);   ///< Delta_0 = this x ||D w_0|| (MINPACK's factor)
-  bool jacobian_scaling = true;    ///< D from the column norms of J (MINPACK's mode 1); false: D = I (SciPy's x_scale = 1)
+  /// D from the column norms of J (MINPACK's mode 1); false: D = I (SciPy's x_scale = 1).
+  bool jacobian_scaling = true;
   /// Called at every accepted point with (k, w_k, L_k, g_k); return false to stop.
   std::function<bool(std::int64_t, const Eigen::VectorX<T>&, T, const Eigen::VectorX<T>&)> on_step;
   std::ostream* progress = nullptr;  ///< if set, prints a line every print_every iterations
@@ -321,7 +322,8 @@ typename LeastSquaresDriver<R, T>::Trial LeastSquaresDriver<R, T>::try_point(con
   t.actual = t.far ? T(-1) : (loss_ - trial_loss_) / loss_;
   // The undamped model ||r + J s||^2 for s = alpha p: -2 alpha g^T p - alpha^2 ||J p||^2.
   t.predicted = fnorm2 > T(0) ? (-T(2) * alpha * slope - alpha * alpha * curvature) / fnorm2 : T(0);
-  if (mu > T(0)) t.predicted = (curvature + T(2) * mu * (alpha * p_).cwiseProduct(steps_.scale()).squaredNorm()) / fnorm2;
+  if (mu > T(0))  // MINPACK's prered: ||J p||^2 + 2 mu ||D p||^2, relative to ||r||^2
+    t.predicted = (curvature + T(2) * mu * (alpha * p_).cwiseProduct(steps_.scale()).squaredNorm()) / fnorm2;
   t.ratio = t.predicted != T(0) ? t.actual / t.predicted : T(0);
   const bool lm = o_.method == LeastSquaresMethod::levenberg_marquardt;
   t.accepted = lm ? t.ratio >= T(1e-4) : t.actual * loss_ >= T(1e-4) * alpha * (-slope);  // gain ratio, or Armijo
@@ -358,7 +360,8 @@ std::optional<Status> LeastSquaresDriver<R, T>::lm_step() {
     }
     std::optional<Status> stop = loss_stop(t);
     const T wnorm = w_.cwiseProduct(steps_.scale()).norm();
-    if (*delta_ <= std::max(o_.step_tolerance, std::numeric_limits<T>::epsilon()) * wnorm) stop = Status::step_tolerance;
+    const T xtol = std::max(o_.step_tolerance, std::numeric_limits<T>::epsilon());
+    if (*delta_ <= xtol * wnorm) stop = Status::step_tolerance;
     if (t.accepted) {
       pending_ = stop;  // reported at the new point, after its Jacobian
       return std::nullopt;

@@ -199,8 +199,9 @@ MinimizeResult<T> minimize(F&& f, const Eigen::MatrixBase<Derived>& w0, const Mi
   if (options.line_search != LineSearch::none) {
     detail::check_line_search(options.line_search_options, "minimize");
     if (options.optimizer.template target<GradientDescent<T>>() == nullptr)
-      detail::throw_invalid_argument("minimize: a line search needs the GradientDescent optimizer (it searches along -g); got " +
-                                     options.optimizer.name());
+      detail::throw_invalid_argument(
+          "minimize: a line search needs the GradientDescent optimizer (it searches along -g); got " +
+          options.optimizer.name());
   }
   options.learning_rate.check_first(options.max_steps, "minimize");  // t = 0 .. max_steps - 1
   MinimizeResult<T> result;

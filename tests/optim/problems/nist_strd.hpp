@@ -97,14 +97,17 @@ inline Problem read(const std::string& path) {
       p.certified_rss = detail::numbers_in(lines[static_cast<std::size_t>(i - 1)]).at(0);
   for (const auto& l : lines)
     if (l.find("Level of Difficulty") != std::string::npos)
-      p.difficulty = l.find("Lower") != std::string::npos ? "Lower" : l.find("Higher") != std::string::npos ? "Higher" : "Average";
+      p.difficulty = l.find("Lower") != std::string::npos    ? "Lower"
+                     : l.find("Higher") != std::string::npos ? "Higher"
+                                                             : "Average";
   const int rows = d1 - d0 + 1;
   const auto first = detail::numbers_in(lines.at(static_cast<std::size_t>(d0 - 1)));
   p.y.resize(rows);
   p.x.resize(rows, static_cast<Eigen::Index>(first.size()) - 1);
   for (int i = 0; i < rows; ++i) {
     const auto v = detail::numbers_in(lines.at(static_cast<std::size_t>(d0 - 1 + i)));
-    if (v.size() != first.size()) throw std::runtime_error("nist: " + path + ": bad data line " + std::to_string(d0 + i));
+    if (v.size() != first.size())
+      throw std::runtime_error("nist: " + path + ": bad data line " + std::to_string(d0 + i));
     p.y[i] = v[0];
     for (std::size_t j = 1; j < v.size(); ++j) p.x(i, static_cast<Eigen::Index>(j) - 1) = v[j];
   }
@@ -152,7 +155,8 @@ Eigen::Matrix<typename V::Scalar, Eigen::Dynamic, 1> residuals(const Problem& p,
   using S = typename V::Scalar;
   Eigen::Matrix<S, Eigen::Dynamic, 1> r(p.y.size());
   const bool log_response = p.name == "Nelson";
-  for (Eigen::Index i = 0; i < p.y.size(); ++i) r[i] = S((log_response ? std::log(p.y[i]) : p.y[i]) - model(p.name, b, p.x, i));
+  for (Eigen::Index i = 0; i < p.y.size(); ++i)
+    r[i] = S((log_response ? std::log(p.y[i]) : p.y[i]) - model(p.name, b, p.x, i));
   return r;
 }
 
