@@ -91,8 +91,8 @@ int main() {
     options.batch_size = run.batch_size;
     options.order = run.order;
     options.seed = 1;
-    options.optimizer = optim::GradientDescent<double>(0.05);
-    options.schedule = optim::InverseTimeDecay<double>(run.decay);
+    options.optimizer = optim::GradientDescent<double>();
+    options.learning_rate = {0.05, optim::InverseTimeDecay<double>(run.decay)};
     options.validation = &data;  // the full-batch loss after each epoch
     const auto history = optim::train(model, data, options);
     example::plot::Series curve{run.name, {}, {}};

@@ -50,8 +50,8 @@ int main() {
   options.batch_size = 32;
   options.order = optim::Order::shuffled;
   options.seed = 2026;
-  options.optimizer = optim::Momentum<double>(/*learning_rate=*/0.05, /*momentum=*/0.9);
-  options.schedule = optim::InverseTimeDecay<double>(/*k=*/0.05);
+  options.optimizer = optim::Momentum<double>(/*momentum=*/0.9);
+  options.learning_rate = {/*alpha_0=*/0.05, optim::InverseTimeDecay<double>(/*k=*/0.05)};
   options.validation = &test;  // reported after each epoch, never trained on
   options.progress = &std::cout;
   const auto history = optim::train(network, train, options);

@@ -48,10 +48,11 @@ int main() {
     const char* name;
     Eigen::Index batch_size;
     optim::Optimizer<double> optimizer;
+    double learning_rate;
   };
-  const std::vector<Run> runs = {{"full-batch GD, alpha = 0.5", train.size(), optim::GradientDescent<double>(0.5)},
-                                 {"mini-batch GD (M = 16), alpha = 0.05", 16, optim::GradientDescent<double>(0.05)},
-                                 {"Adam (M = 16), alpha = 0.01", 16, optim::Adam<double>(0.01)}};
+  const std::vector<Run> runs = {{"full-batch GD, alpha = 0.5", train.size(), optim::GradientDescent<double>(), 0.5},
+                                 {"mini-batch GD (M = 16), alpha = 0.05", 16, optim::GradientDescent<double>(), 0.05},
+                                 {"Adam (M = 16), alpha = 0.01", 16, optim::Adam<double>(), 0.01}};
 
   example::plot::LinePlot plot;
   plot.title = "Logistic regression on breast cancer: training loss";
@@ -67,6 +68,7 @@ int main() {
     options.order = optim::Order::shuffled;
     options.seed = 3;
     options.optimizer = run.optimizer;
+    options.learning_rate = run.learning_rate;
     const auto history = optim::train(model, train, options);
     held_out.push_back(optim::accuracy(model, test));
     final_loss.push_back(history.loss.back());
@@ -92,7 +94,7 @@ int main() {
     optim::TrainOptions<double> options;
     options.epochs = 60;
     options.batch_size = part_train.size();
-    options.optimizer = optim::GradientDescent<double>(0.5);
+    options.learning_rate = 0.5;  // plain gradient descent, the default optimizer
     optim::train(model, part_train, options);
     const double a = optim::accuracy(model, part_test);
     std::printf(" %.1f%%", 100 * a);

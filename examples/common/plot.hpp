@@ -6,7 +6,8 @@
 /// Pictures for the examples with nothing but the standard library: CSV files (always)
 /// and small self-contained SVG files. Namespace example::plot.
 ///
-///   struct Series { std::string name; std::vector<double> x, y; };   // x empty: 0, 1, 2, ...
+///   struct Series { std::string name; std::vector<double> x, y; bool points; };
+///                                                  // x empty: 0, 1, 2, ...; points: dots, no line
 ///   bool write_csv(path, {"step", "loss"}, rows)   one line per row of numbers
 ///   bool write_csv(path, series)                   long format: "name",x,y
 ///
@@ -36,6 +37,7 @@ namespace example::plot {
 struct Series {
   std::string name;
   std::vector<double> x, y;
+  bool points = false;  ///< draw the points as dots (measurements) instead of a line
   double x_at(std::size_t i) const { return x.empty() ? double(i) : x[i]; }
 };
 
@@ -170,7 +172,10 @@ struct Frame {
         << num(18.0 * double(series.size()) + 6) << "' fill='white' fill-opacity='0.85' stroke='#999'/>\n";
     for (std::size_t i = 0; i < series.size(); ++i) {
       const double row = y + 15 + 18.0 * double(i);
-      line(out, x + 6, row - 4, x + 28, row - 4, "stroke='" + std::string(color(i)) + "' stroke-width='2'");
+      if (series[i].points)
+        out << "<circle cx='" << num(x + 17) << "' cy='" << num(row - 4) << "' r='2.5' fill='" << color(i) << "'/>\n";
+      else
+        line(out, x + 6, row - 4, x + 28, row - 4, "stroke='" + std::string(color(i)) + "' stroke-width='2'");
       text(out, x + 34, row, "start", series[i].name);
     }
   }
@@ -197,6 +202,13 @@ inline bool write_svg(const std::string& path, const LinePlot& plot) {
   frame.begin(out, plot.title, plot.xlabel, plot.ylabel);
   for (std::size_t k = 0; k < plot.series.size(); ++k) {
     const Series& s = plot.series[k];
+    if (s.points) {  // measurements: one dot per point
+      for (std::size_t i = 0; i < s.y.size(); ++i)
+        if (!plot.log_y || s.y[i] > 0)
+          out << "<circle clip-path='url(#area)' cx='" << num(frame.px(s.x_at(i)), 5) << "' cy='"
+              << num(frame.py(s.y[i]), 5) << "' r='2' fill='" << detail::color(k) << "'/>\n";
+      continue;
+    }
     out << "<polyline clip-path='url(#area)' fill='none' stroke-width='1.8' stroke='" << detail::color(k)
         << "' points='";
     for (std::size_t i = 0; i < s.y.size(); ++i)

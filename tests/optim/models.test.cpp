@@ -171,7 +171,8 @@ TEST_CASE("float and long double models train too", "[optim][models]") {
     optim::TrainOptions<T> o;
     o.epochs = 20;
     o.batch_size = 8;
-    o.optimizer = optim::Adam<T>(T(0.05));
+    o.optimizer = optim::Adam<T>();
+    o.learning_rate = T(0.05);
     const auto h = optim::train(model, data, o);
     CHECK(h.loss.back() < h.loss.front());
     CHECK(optim::accuracy(model, data) == 1.0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 the tapegrad developers
-// Each optimizer's first steps against a hand computation, and the schedules' values.
+// Each optimizer's first steps against a hand computation, the schedules' values and
+// the learning rate that owns alpha_0 and the schedule.
 
 #include <cmath>
 #include <stdexcept>
@@ -23,23 +24,23 @@ VectorXd grad(int t) {
 }  // namespace
 
 TEST_CASE("GradientDescent: w <- w - alpha g", "[optim][optimizer]") {
-  optim::GradientDescent<double> gd(0.1);
+  optim::GradientDescent<double> gd;
   VectorXd w{{1.0, 1.0}};
-  gd.step(w, grad(0));
+  gd.step(w, grad(0), 0.1);
   CHECK(w == VectorXd{{1.0 - 0.1, 1.0 + 0.2}});
-  gd.step(w, grad(1), 0.5);  // an explicit (scheduled) learning rate
+  gd.step(w, grad(1), 0.5);  // the learning rate is the caller's, step by step
   CHECK_CLOSE(w[0], 0.9 - 0.25, 1e-15);
   CHECK_CLOSE(w[1], 1.2 - 2.0, 1e-15);
 }
 
 TEST_CASE("Momentum: v <- mu v + g, w <- w - alpha v (and Nesterov)", "[optim][optimizer]") {
   const double a = 0.1, mu = 0.9;
-  optim::Momentum<double> heavy(a, mu), nesterov(a, mu, true);
+  optim::Momentum<double> heavy(mu), nesterov(mu, true);
   VectorXd w{{1.0, -1.0}}, wn = w;
   VectorXd v = VectorXd::Zero(2), w_hand = w, wn_hand = w;
   for (int t = 0; t < 3; ++t) {
-    heavy.step(w, grad(t));
-    nesterov.step(wn, grad(t));
+    heavy.step(w, grad(t), a);
+    nesterov.step(wn, grad(t), a);
     v = mu * v + grad(t);
     w_hand -= a * v;
     wn_hand -= a * (grad(t) + mu * v);
@@ -51,21 +52,21 @@ TEST_CASE("Momentum: v <- mu v + g, w <- w - alpha v (and Nesterov)", "[optim][o
   }
   // numbers written out for the first two heavy-ball steps of coordinate 0:
   // v1 = 1, w1 = 1 - 0.1 = 0.9; v2 = 0.9 + 0.5 = 1.4, w2 = 0.9 - 0.14 = 0.76
-  optim::Momentum<double> m(a, mu);
+  optim::Momentum<double> m(mu);
   VectorXd x{{1.0}};
-  m.step(x, VectorXd{{1.0}});
+  m.step(x, VectorXd{{1.0}}, a);
   CHECK_CLOSE(x[0], 0.9, 1e-15);
-  m.step(x, VectorXd{{0.5}});
+  m.step(x, VectorXd{{0.5}}, a);
   CHECK_CLOSE(x[0], 0.76, 1e-15);
 }
 
 TEST_CASE("Adam: bias-corrected moments", "[optim][optimizer]") {
   const double a = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
-  optim::Adam<double> adam(a, b1, b2, eps);
+  optim::Adam<double> adam(b1, b2, eps);
   VectorXd w{{0.5, -0.5}}, hand = w, m = VectorXd::Zero(2), v = VectorXd::Zero(2);
   for (int t = 1; t <= 3; ++t) {
     const VectorXd g = grad(t - 1);
-    adam.step(w, g);
+    adam.step(w, g, a);
     m = b1 * m + (1 - b1) * g;
     v = b2 * v + (1 - b2) * g.cwiseAbs2();
     for (int i = 0; i < 2; ++i) {
@@ -77,9 +78,9 @@ TEST_CASE("Adam: bias-corrected moments", "[optim][optimizer]") {
     CHECK_CLOSE(w[1], hand[1], 1e-14);
   }
   // The first Adam step moves every coordinate by about alpha (mhat/sqrt(vhat) = sign g).
-  optim::Adam<double> fresh(0.01);
+  optim::Adam<double> fresh;
   VectorXd x{{0.0, 0.0}};
-  fresh.step(x, VectorXd{{3.0, -1e-3}});
+  fresh.step(x, VectorXd{{3.0, -1e-3}}, 0.01);
   CHECK_CLOSE(x[0], -0.01, 1e-9);
   CHECK_CLOSE(x[1], 0.01, 1e-6);
   CHECK(fresh.steps() == 1);
@@ -88,7 +89,7 @@ TEST_CASE("Adam: bias-corrected moments", "[optim][optimizer]") {
 }
 
 TEST_CASE("Optimizer holds any optimizer by value", "[optim][optimizer]") {
-  optim::Optimizer<double> o = optim::Momentum<double>(0.1, 0.5);
+  optim::Optimizer<double> o = optim::Momentum<double>(0.5);
   optim::Optimizer<double> copy = o;
   VectorXd w{{1.0}}, w2{{1.0}};
   o.step(w, VectorXd{{1.0}}, 0.1);
@@ -97,20 +98,19 @@ TEST_CASE("Optimizer holds any optimizer by value", "[optim][optimizer]") {
   CHECK_CLOSE(w[0], 1.0 - 0.1 - 0.15, 1e-15);
   CHECK_CLOSE(w2[0], 0.9, 1e-15);
   CHECK(o.name() == "Momentum");
-  CHECK(o.learning_rate() == 0.1);
   REQUIRE(o.target<optim::Momentum<double>>() != nullptr);
   CHECK(o.target<optim::Adam<double>>() == nullptr);
   CHECK_THROWS_WITH(o.step(w, VectorXd{{1.0, 2.0}}, 0.1), ContainsSubstring("the gradient has 2 entries but w has 1"));
 }
 
 TEST_CASE("optimizer arguments are checked", "[optim][optimizer]") {
-  CHECK_THROWS_WITH(optim::GradientDescent<double>(0.0), ContainsSubstring("learning_rate is 0; expected a finite number > 0"));
-  CHECK_THROWS_WITH(optim::GradientDescent<double>(-0.5), ContainsSubstring("learning_rate is -0.5"));
-  CHECK_THROWS_WITH(optim::GradientDescent<double>(std::nan("")), ContainsSubstring("learning_rate is NaN"));
-  CHECK_THROWS_WITH(optim::Momentum<double>(0.1, 1.0), ContainsSubstring("momentum is 1; expected a number in [0, 1)"));
-  CHECK_THROWS_WITH(optim::Adam<double>(-1.0), ContainsSubstring("Adam: learning_rate is -1"));
-  CHECK_THROWS_WITH(optim::Adam<double>(0.1, 0.9, 1.5), ContainsSubstring("beta2 is 1.5"));
-  CHECK_THROWS_WITH(optim::Adam<double>(0.1, 0.9, 0.999, 0.0), ContainsSubstring("epsilon is 0"));
+  CHECK_THROWS_WITH(optim::LearningRate<double>(0.0), ContainsSubstring("learning_rate is 0; expected a finite number > 0"));
+  CHECK_THROWS_WITH(optim::LearningRate<double>(-0.5), ContainsSubstring("learning_rate is -0.5"));
+  CHECK_THROWS_WITH(optim::LearningRate<double>(std::nan("")), ContainsSubstring("learning_rate is NaN"));
+  CHECK_THROWS_WITH(optim::Momentum<double>(1.0), ContainsSubstring("momentum is 1; expected a number in [0, 1)"));
+  CHECK_THROWS_WITH(optim::Adam<double>(-0.1), ContainsSubstring("Adam: beta1 is -0.1"));
+  CHECK_THROWS_WITH(optim::Adam<double>(0.9, 1.5), ContainsSubstring("beta2 is 1.5"));
+  CHECK_THROWS_WITH(optim::Adam<double>(0.9, 0.999, 0.0), ContainsSubstring("epsilon is 0"));
 }
 
 TEST_CASE("schedules: constant, step, exponential, inverse-time", "[optim][schedule]") {
@@ -134,4 +134,24 @@ TEST_CASE("schedules: constant, step, exponential, inverse-time", "[optim][sched
   CHECK_THROWS_WITH(optim::StepDecay<double>(2, 1.5), ContainsSubstring("gamma is 1.5; expected a number in (0, 1]"));
   CHECK_THROWS_WITH(optim::ExponentialDecay<double>(0.0), ContainsSubstring("gamma is 0"));
   CHECK_THROWS_WITH(optim::InverseTimeDecay<double>(-1.0), ContainsSubstring("k is -1; expected a finite number >= 0"));
+}
+
+TEST_CASE("LearningRate: alpha_0 and a schedule, alpha_t checked", "[optim][schedule]") {
+  const optim::LearningRate<double> constant = 0.3;  // implicit from alpha_0
+  CHECK(constant.initial() == 0.3);
+  CHECK(constant.at(0, "test") == 0.3);
+  CHECK(constant.at(1000, "test") == 0.3);
+  const optim::LearningRate<double> decaying{0.8, optim::StepDecay<double>(3, 0.5)};
+  CHECK(decaying.at(2, "test") == 0.8);
+  CHECK(decaying.at(3, "test") == 0.4);
+  CHECK(decaying.schedule()(0.8, 6) == 0.2);
+  // a schedule may reach 0, never a negative or non-finite rate
+  const optim::LearningRate<double> to_zero{1.0, [](double a, std::int64_t t) { return t < 2 ? a : 0.0; }};
+  CHECK(to_zero.at(5, "test") == 0.0);
+  const optim::LearningRate<double> negative{1.0, [](double a, std::int64_t t) { return a - 0.6 * double(t); }};
+  CHECK(negative.at(1, "test") == 0.4);
+  CHECK_THROWS_WITH(negative.at(2, "who"),
+                    ContainsSubstring("who: the schedule gives learning rate -0.2 at t = 2; expected a finite number >= 0"));
+  const optim::LearningRate<double> nan{1.0, [](double, std::int64_t) { return std::nan(""); }};
+  CHECK_THROWS_WITH(nan.at(0, "who"), ContainsSubstring("learning rate NaN at t = 0"));
 }

@@ -61,7 +61,7 @@ optim::TrainOptions<double> full_batch(const optim::Dataset<double>& data, doubl
   o.epochs = epochs;
   o.batch_size = data.size();
   o.order = optim::Order::sequential;
-  o.optimizer = optim::GradientDescent<double>(alpha);
+  o.learning_rate = alpha;  // plain gradient descent (the default optimizer)
   return o;
 }
 
@@ -157,7 +157,7 @@ TEST_CASE("sequential mini-batches reproduce a trajectory computed by hand", "[o
   o.batch_size = 2;
   o.order = optim::Order::sequential;
   const double alpha = 0.05;
-  o.optimizer = optim::GradientDescent<double>(alpha);
+  o.learning_rate = alpha;
   const auto history = optim::train(model, data, o);
   CHECK(history.steps == 12);
 
@@ -197,7 +197,8 @@ TEST_CASE("threads = k gives the k = 1 trajectory up to reassociation", "[optim]
     o.batch_size = batch;
     o.seed = 5;
     o.threads = k;
-    o.optimizer = optim::Momentum<double>(0.1, 0.9);
+    o.optimizer = optim::Momentum<double>(0.9);
+    o.learning_rate = 0.1;
     auto h = optim::train(model, data, o);
     return std::make_pair(model.parameters().values().eval(), h);
   };
@@ -259,7 +260,8 @@ TEST_CASE("an exception from the epoch callback: history complete, parameters of
   optim::TrainOptions<double> o;
   o.epochs = 10;
   o.batch_size = 8;
-  o.optimizer = optim::Adam<double>(0.01);
+  o.optimizer = optim::Adam<double>();
+  o.learning_rate = 0.01;
   VectorXd at_throw;
   o.on_epoch = [&](const optim::History<double>& h) -> bool {
     if (h.epochs() == 3) {
@@ -333,8 +335,7 @@ TEST_CASE("inverse-time decay converges where a constant rate oscillates", "[opt
     o.epochs = 2000;
     o.batch_size = 1;
     o.order = optim::Order::sequential;
-    o.optimizer = optim::GradientDescent<double>(0.25);
-    o.schedule = std::move(schedule);
+    o.learning_rate = {0.25, std::move(schedule)};
     o.schedule_unit = optim::ScheduleUnit::step;
     const auto h = optim::train(model, data, o);
     return std::make_pair(model.parameters()["b1"](0, 0), h.loss.back());
@@ -355,8 +356,7 @@ TEST_CASE("validation history, learning-rate history and the progress printer", 
   optim::TrainOptions<double> o;
   o.epochs = 3;
   o.batch_size = 10;
-  o.optimizer = optim::GradientDescent<double>(0.5);
-  o.schedule = optim::StepDecay<double>(2, 0.1);
+  o.learning_rate = {0.5, optim::StepDecay<double>(2, 0.1)};
   o.validation = &split.test;
   o.progress = &log;
   const auto h = optim::train(model, split.train, o);
@@ -380,7 +380,8 @@ TEST_CASE("tape memory stays flat after the first epoch", "[optim][train][memory
   o.epochs = 30;
   o.batch_size = 32;  // 3 batches of 32 and a last one of 4
   o.threads = 2;
-  o.optimizer = optim::Adam<double>(0.01);
+  o.optimizer = optim::Adam<double>();
+  o.learning_rate = 0.01;
   const auto h = optim::train(model, data, o);
   REQUIRE(h.tape_bytes.size() == 30);
   CHECK(h.tape_bytes[0] > 0);
@@ -421,11 +422,11 @@ TEST_CASE("bad input throws std::invalid_argument naming the value, and changes 
   bad.max_steps = -3;
   expect(bad, "max_steps is -3");
   bad = o;
-  bad.schedule = [](double, std::int64_t) { return -1.0; };
-  expect(bad, "the schedule's learning rate at t = 0 is -1");
+  bad.learning_rate = {0.1, [](double, std::int64_t) { return -1.0; }};
+  expect(bad, "train: the schedule gives learning rate -1 at t = 0; expected a finite number >= 0");
 
-  // alpha <= 0 is caught when the optimizer is made
-  CHECK_THROWS_WITH(optim::GradientDescent<double>(0.0), ContainsSubstring("learning_rate is 0; expected a finite number > 0"));
+  // alpha_0 <= 0 is caught when the learning rate is made
+  CHECK_THROWS_WITH(optim::LearningRate<double>(0.0), ContainsSubstring("learning_rate is 0; expected a finite number > 0"));
 
   // the data do not fit the model
   optim::LinearRegression<double> wide(4);
@@ -453,4 +454,39 @@ TEST_CASE("bad input throws std::invalid_argument naming the value, and changes 
   CHECK_THROWS_WITH(optim::Dataset<double>(MatrixX<double>(0, 3), MatrixX<double>(0, 1)), ContainsSubstring("no examples"));
   CHECK_THROWS_WITH(optim::Dataset<double>(MatrixX<double>::Zero(3, 3), MatrixX<double>::Zero(2, 1)),
                     ContainsSubstring("features have 3 rows but targets have 2"));
+}
+
+TEST_CASE("a schedule that turns negative at t = 2 is refused before the first update", "[optim][train][schedule]") {
+  // alpha_t = 0.1 - 0.06 t: 0.1, 0.04, then -0.02 at t = 2.
+  const optim::LearningRate<double> rate{0.1, [](double a, std::int64_t t) { return a - 0.06 * double(t); }};
+  const auto data = regression_data(30, 2, 21);
+  auto refused = [&](optim::TrainOptions<double> o) {
+    optim::LinearRegression<double> model(2);
+    model.parameters().values().setConstant(0.25);
+    const VectorXd before = model.parameters().values();
+    int epochs_seen = 0;
+    o.on_epoch = [&](const optim::History<double>&) { return ++epochs_seen, true; };
+    optim::History<double> h;
+    CHECK_THROWS_WITH(optim::train(model, data, o, h),
+                      ContainsSubstring("train: the schedule gives learning rate -0.02 at t = 2"));
+    CHECK(model.parameters().values() == before);  // not one update
+    CHECK(h.steps == 0);
+    CHECK(epochs_seen == 0);
+  };
+  auto o = full_batch(data, 0.1, 5);
+  o.learning_rate = rate;
+  refused(o);  // t counts epochs: epoch 2 is planned
+  o.epochs = 1;
+  o.batch_size = 10;  // 3 steps in the one epoch
+  o.schedule_unit = optim::ScheduleUnit::step;
+  refused(o);  // t counts steps: step 2 is planned
+
+  // Only planned steps are checked: two epochs, or max_steps = 2, never reach t = 2.
+  optim::LinearRegression<double> model(2);
+  auto two = full_batch(data, 0.1, 2);
+  two.learning_rate = rate;
+  CHECK(optim::train(model, data, two).steps == 2);
+  two.epochs = 50;
+  two.max_steps = 2;
+  CHECK(optim::train(model, data, two).status == optim::Status::max_steps);
 }

@@ -102,9 +102,9 @@ TEST_CASE("train() allocates nothing per step after warm-up", "[optim][allocatio
       o.batch_size = 20;  // 10 batches of 20 and one of 3: both sizes warm up in epoch 0
       o.threads = threads;
       o.weight_decay = 1e-4;
-      o.schedule = optim::InverseTimeDecay<double>(0.1);
-      if (adam) o.optimizer = optim::Adam<double>(0.01);
-      else o.optimizer = optim::Momentum<double>(0.05, 0.9, true);
+      o.learning_rate = {adam ? 0.01 : 0.05, optim::InverseTimeDecay<double>(0.1)};
+      if (adam) o.optimizer = optim::Adam<double>();
+      else o.optimizer = optim::Momentum<double>(0.9, true);
       allocations = 0;
       mallocs = 0;
       o.on_epoch = [](const optim::History<double>& h) {

@@ -32,9 +32,9 @@ namespace tapegrad::optim {
 /// first gather of a given size it allocates nothing.
 template <class T>
 struct Batch {
-  MatrixX<T> features;      ///< M x d
-  MatrixX<T> targets;       ///< M x k
-  Eigen::VectorXi labels;   ///< M integer labels (empty if the dataset has none)
+  Eigen::MatrixX<T> features;  ///< M x d
+  Eigen::MatrixX<T> targets;   ///< M x k
+  Eigen::VectorXi labels;      ///< M integer labels (empty if the dataset has none)
   /// Number of examples M.
   Eigen::Index size() const noexcept { return features.rows(); }
 };
@@ -56,7 +56,7 @@ class Dataset {
   /// A classification dataset: features and integer labels in [0, classes). classes = 0
   /// means max(label) + 1. The targets are the labels as one column of T (so a 0/1
   /// problem also trains with binary cross-entropy).
-  static Dataset from_labels(const MatrixX<T>& features, const Eigen::VectorXi& labels, int classes = 0) {
+  static Dataset from_labels(const Eigen::MatrixX<T>& features, const Eigen::VectorXi& labels, int classes = 0) {
     if (labels.size() != features.rows())
       detail::throw_invalid_argument("Dataset: features have " + std::to_string(features.rows()) +
                                      " rows but there are " + std::to_string(labels.size()) +
@@ -81,9 +81,9 @@ class Dataset {
   /// Number of target columns k.
   Eigen::Index target_count() const noexcept { return Y_.cols(); }
   /// The N x d features.
-  const MatrixX<T>& features() const noexcept { return X_; }
+  const Eigen::MatrixX<T>& features() const noexcept { return X_; }
   /// The N x k targets.
-  const MatrixX<T>& targets() const noexcept { return Y_; }
+  const Eigen::MatrixX<T>& targets() const noexcept { return Y_; }
   /// The integer labels (empty unless made by from_labels).
   const Eigen::VectorXi& labels() const noexcept { return labels_; }
   /// Whether the dataset has integer labels.
@@ -103,7 +103,7 @@ class Dataset {
   }
 
   /// The same examples with new features (same row count; e.g. after standardization).
-  Dataset with_features(MatrixX<T> features) const {
+  Dataset with_features(Eigen::MatrixX<T> features) const {
     Dataset d(*this);
     if (features.rows() != size())
       detail::throw_invalid_argument("Dataset::with_features: " + std::to_string(features.rows()) +
@@ -135,7 +135,8 @@ class Dataset {
 
  private:
   struct Unchecked {};
-  Dataset(MatrixX<T> features, MatrixX<T> targets, Unchecked) : X_(std::move(features)), Y_(std::move(targets)) {}
+  Dataset(Eigen::MatrixX<T> features, Eigen::MatrixX<T> targets, Unchecked)
+      : X_(std::move(features)), Y_(std::move(targets)) {}
 
   void check() const {
     if (X_.rows() == 0) detail::throw_invalid_argument("Dataset: no examples (expected N >= 1 rows of features)");
@@ -148,7 +149,7 @@ class Dataset {
     detail::require_finite(Y_, "Dataset: target ");
   }
 
-  MatrixX<T> X_, Y_;
+  Eigen::MatrixX<T> X_, Y_;
   Eigen::VectorXi labels_;
   int classes_ = 0;
 };
@@ -260,7 +261,7 @@ class Standardizer {
   /// Fits on the features of `train`.
   explicit Standardizer(const Dataset<T>& train) : Standardizer(train.features()) {}
   /// Fits on a feature matrix (rows are examples; at least one row).
-  explicit Standardizer(const MatrixX<T>& X) {
+  explicit Standardizer(const Eigen::MatrixX<T>& X) {
     using std::sqrt;
     if (X.rows() == 0 || X.cols() == 0)
       detail::throw_invalid_argument("Standardizer: empty feature matrix " + detail::shape_string(X.rows(), X.cols()));
@@ -271,7 +272,7 @@ class Standardizer {
   }
 
   /// (X - mean) / std, column by column. Throws if X has another number of columns.
-  MatrixX<T> transform(const MatrixX<T>& X) const {
+  Eigen::MatrixX<T> transform(const Eigen::MatrixX<T>& X) const {
     if (X.cols() != mean_.size())
       detail::throw_invalid_argument("Standardizer: fitted on " + std::to_string(mean_.size()) + " features, given " +
                                      std::to_string(X.cols()));

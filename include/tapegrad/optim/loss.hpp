@@ -18,6 +18,7 @@
 #include <cmath>
 #include <string>
 
+#include "tapegrad/eigen/matrix.hpp"
 #include "tapegrad/optim/checks.hpp"
 
 namespace tapegrad::optim {
@@ -29,7 +30,7 @@ using tapegrad::softmax_cross_entropy;
 /// Mean squared error of plain predictions P against targets Y of the same shape.
 template <class T>
 T mse(const MatrixX<T>& P, const MatrixX<T>& Y) {
-  detail::require_same_shape("mse", P.rows(), P.cols(), Y.rows(), Y.cols());
+  tapegrad::detail::require_same_shape("mse", P.rows(), P.cols(), Y.rows(), Y.cols());
   if (P.size() == 0) detail::throw_invalid_argument("mse: empty predictions");
   return (P - Y).squaredNorm() / T(P.size());
 }
@@ -37,7 +38,7 @@ T mse(const MatrixX<T>& P, const MatrixX<T>& Y) {
 /// Binary cross-entropy from plain logits Z against 0/1 targets Y (stable for any z).
 template <class T>
 T bce_with_logits(const MatrixX<T>& Z, const MatrixX<T>& Y) {
-  detail::require_same_shape("bce_with_logits", Z.rows(), Z.cols(), Y.rows(), Y.cols());
+  tapegrad::detail::require_same_shape("bce_with_logits", Z.rows(), Z.cols(), Y.rows(), Y.cols());
   if (Z.size() == 0) detail::throw_invalid_argument("bce_with_logits: empty logits");
   const auto z = Z.array();
   // softplus(z) = max(z, 0) + log1p(e^-|z|), the rule of the tape's statement: e^-|z| <= 1

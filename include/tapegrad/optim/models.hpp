@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "tapegrad/eigen/matrix.hpp"
 #include "tapegrad/optim/dataset.hpp"
 #include "tapegrad/optim/loss.hpp"
 #include "tapegrad/optim/parameters.hpp"

@@ -3,8 +3,9 @@
 #pragma once
 
 /// \file
-/// Optimizers: how a gradient g = dL/dw becomes a step of the flat parameter vector w.
-/// alpha is the learning rate of this step (the base rate after the schedule).
+/// Optimizers: how a gradient g = dL/dw becomes a step of the flat parameter vector w,
+/// given this step's learning rate alpha (the run's LearningRate owns alpha_0 and the
+/// schedule; an optimizer only applies the alpha it is handed):
 ///   GradientDescent:  w <- w - alpha g
 ///   Momentum:         v <- mu v + g;          w <- w - alpha v                (heavy ball)
 ///     nesterov:       v <- mu v + g;          w <- w - alpha (g + mu v)       (look-ahead)
@@ -27,7 +28,8 @@ namespace tapegrad::optim {
 
 namespace detail {
 template <class T>
-void require_same_size(const Eigen::Ref<VectorX<T>>& w, const Eigen::Ref<const VectorX<T>>& g, const char* who) {
+void require_same_size(const Eigen::Ref<Eigen::VectorX<T>>& w, const Eigen::Ref<const Eigen::VectorX<T>>& g,
+                       const char* who) {
   if (w.size() != g.size())
     throw_invalid_argument(std::string(who) + "::step: the gradient has " + std::to_string(g.size()) +
                            " entries but w has " + std::to_string(w.size()));
@@ -38,85 +40,72 @@ void require_same_size(const Eigen::Ref<VectorX<T>>& w, const Eigen::Ref<const V
 template <class T>
 class GradientDescent {
  public:
-  /// Throws std::invalid_argument unless learning_rate is finite and > 0.
-  explicit GradientDescent(T learning_rate) : alpha_(learning_rate) {
-    detail::require_positive(alpha_, "GradientDescent: learning_rate");
-  }
-  /// The base learning rate alpha_0.
-  T learning_rate() const noexcept { return alpha_; }
   /// Forgets the state (none here).
   void reset(Eigen::Index /*n*/) {}
   /// One step with learning rate alpha.
-  void step(Eigen::Ref<VectorX<T>> w, const Eigen::Ref<const VectorX<T>>& g, const T& alpha) {
+  void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) {
     detail::require_same_size<T>(w, g, "GradientDescent");
     w.noalias() -= alpha * g;
   }
-  /// One step with the base learning rate.
-  void step(Eigen::Ref<VectorX<T>> w, const Eigen::Ref<const VectorX<T>>& g) { step(w, g, alpha_); }
   /// "GradientDescent".
   static const char* name() noexcept { return "GradientDescent"; }
-
- private:
-  T alpha_;
 };
 
 /// Gradient descent with momentum mu (and optionally Nesterov's look-ahead).
 template <class T>
 class Momentum {
  public:
-  /// Throws std::invalid_argument unless learning_rate > 0 and 0 <= momentum < 1.
-  explicit Momentum(T learning_rate, T momentum = T(0.9), bool nesterov = false)
-      : alpha_(learning_rate), mu_(momentum), nesterov_(nesterov) {
-    detail::require_positive(alpha_, "Momentum: learning_rate");
+  /// Throws std::invalid_argument unless 0 <= momentum < 1.
+  explicit Momentum(T momentum = T(0.9), bool nesterov = false) : mu_(momentum), nesterov_(nesterov) {
     detail::require_in(mu_, 0.0, 1.0, "Momentum: momentum", "[0, 1)");
   }
-  T learning_rate() const noexcept { return alpha_; }
+  /// mu.
   T momentum() const noexcept { return mu_; }
+  /// Whether the step looks ahead (Nesterov).
   bool nesterov() const noexcept { return nesterov_; }
   /// The velocity v.
-  const VectorX<T>& velocity() const noexcept { return v_; }
+  const Eigen::VectorX<T>& velocity() const noexcept { return v_; }
   /// Sets the velocity to zero for n parameters.
   void reset(Eigen::Index n) { v_.setZero(n); }
   /// One step with learning rate alpha.
-  void step(Eigen::Ref<VectorX<T>> w, const Eigen::Ref<const VectorX<T>>& g, const T& alpha) {
+  void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) {
     detail::require_same_size<T>(w, g, "Momentum");
     if (v_.size() != w.size()) reset(w.size());
     v_ = mu_ * v_ + g;
     if (nesterov_) w.noalias() -= alpha * (g + mu_ * v_);
     else w.noalias() -= alpha * v_;
   }
-  /// One step with the base learning rate.
-  void step(Eigen::Ref<VectorX<T>> w, const Eigen::Ref<const VectorX<T>>& g) { step(w, g, alpha_); }
+  /// "Momentum" or "Momentum (Nesterov)".
   const char* name() const noexcept { return nesterov_ ? "Momentum (Nesterov)" : "Momentum"; }
 
  private:
-  T alpha_, mu_;
+  T mu_;
   bool nesterov_;
-  VectorX<T> v_;
+  Eigen::VectorX<T> v_;
 };
 
 /// Adam (Kingma and Ba, 2015) with bias correction.
 template <class T>
 class Adam {
  public:
-  /// Throws std::invalid_argument unless learning_rate > 0, 0 <= beta1, beta2 < 1 and
-  /// epsilon > 0.
-  explicit Adam(T learning_rate = T(1e-3), T beta1 = T(0.9), T beta2 = T(0.999), T epsilon = T(1e-8))
-      : alpha_(learning_rate), b1_(beta1), b2_(beta2), eps_(epsilon) {
-    detail::require_positive(alpha_, "Adam: learning_rate");
+  /// Throws std::invalid_argument unless 0 <= beta1, beta2 < 1 and epsilon > 0.
+  explicit Adam(T beta1 = T(0.9), T beta2 = T(0.999), T epsilon = T(1e-8)) : b1_(beta1), b2_(beta2), eps_(epsilon) {
     detail::require_in(b1_, 0.0, 1.0, "Adam: beta1", "[0, 1)");
     detail::require_in(b2_, 0.0, 1.0, "Adam: beta2", "[0, 1)");
     detail::require_positive(eps_, "Adam: epsilon");
   }
-  T learning_rate() const noexcept { return alpha_; }
+  /// b1.
   T beta1() const noexcept { return b1_; }
+  /// b2.
   T beta2() const noexcept { return b2_; }
+  /// eps.
   T epsilon() const noexcept { return eps_; }
   /// Steps taken since the last reset.
   std::int64_t steps() const noexcept { return t_; }
-  /// First and second moment estimates.
-  const VectorX<T>& first_moment() const noexcept { return m_; }
-  const VectorX<T>& second_moment() const noexcept { return v_; }
+  /// First moment estimate m.
+  const Eigen::VectorX<T>& first_moment() const noexcept { return m_; }
+  /// Second moment estimate v.
+  const Eigen::VectorX<T>& second_moment() const noexcept { return v_; }
   /// Zeroes the moments and the step count for n parameters.
   void reset(Eigen::Index n) {
     m_.setZero(n);
@@ -124,7 +113,7 @@ class Adam {
     t_ = 0;
   }
   /// One step with learning rate alpha.
-  void step(Eigen::Ref<VectorX<T>> w, const Eigen::Ref<const VectorX<T>>& g, const T& alpha) {
+  void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) {
     using std::pow;
     detail::require_same_size<T>(w, g, "Adam");
     if (m_.size() != w.size()) reset(w.size());
@@ -134,27 +123,28 @@ class Adam {
     const T c1 = T(1) - pow(b1_, T(t_)), c2 = T(1) - pow(b2_, T(t_));
     w.array() -= alpha * (m_.array() / c1) / ((v_.array() / c2).sqrt() + eps_);
   }
-  /// One step with the base learning rate.
-  void step(Eigen::Ref<VectorX<T>> w, const Eigen::Ref<const VectorX<T>>& g) { step(w, g, alpha_); }
+  /// "Adam".
   static const char* name() noexcept { return "Adam"; }
 
  private:
-  T alpha_, b1_, b2_, eps_;
-  VectorX<T> m_, v_;
+  T b1_, b2_, eps_;
+  Eigen::VectorX<T> m_, v_;
   std::int64_t t_ = 0;
 };
 
 /// Any optimizer: a value type holding GradientDescent, Momentum, Adam or a user type
-/// with the same members (learning_rate(), reset(n), step(w, g, alpha)). Copies are deep.
+/// with the same members (reset(n), step(w, g, alpha), name()). Copies are deep.
 template <class T>
 class Optimizer {
  public:
-  /// Plain gradient descent with alpha = 0.01 (Keras's default for SGD).
-  Optimizer() : Optimizer(GradientDescent<T>(T(0.01))) {}
+  /// Plain gradient descent.
+  Optimizer() : Optimizer(GradientDescent<T>()) {}
   /// Wraps an optimizer object.
   template <class O, class = std::enable_if_t<!std::is_same_v<std::decay_t<O>, Optimizer>>>
   Optimizer(O o) : impl_(std::make_unique<Model<O>>(std::move(o))) {}  // NOLINT: implicit on purpose
+  /// A deep copy (the held optimizer and its state).
   Optimizer(const Optimizer& other) : impl_(other.impl_->clone()) {}
+  /// A deep copy (the held optimizer and its state).
   Optimizer& operator=(const Optimizer& other) {
     if (this != &other) impl_ = other.impl_->clone();
     return *this;
@@ -162,12 +152,12 @@ class Optimizer {
   Optimizer(Optimizer&&) noexcept = default;
   Optimizer& operator=(Optimizer&&) noexcept = default;
 
-  /// The base learning rate alpha_0.
-  T learning_rate() const { return impl_->learning_rate(); }
   /// Clears the state for n parameters.
   void reset(Eigen::Index n) { impl_->reset(n); }
   /// One step of w with gradient g and learning rate alpha.
-  void step(Eigen::Ref<VectorX<T>> w, const Eigen::Ref<const VectorX<T>>& g, const T& alpha) { impl_->step(w, g, alpha); }
+  void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) {
+    impl_->step(w, g, alpha);
+  }
   /// The optimizer's name.
   std::string name() const { return impl_->name(); }
   /// The held optimizer if it is an O, else nullptr.
@@ -176,23 +166,29 @@ class Optimizer {
     auto* m = dynamic_cast<Model<O>*>(impl_.get());
     return m ? &m->o : nullptr;
   }
+  /// The held optimizer if it is an O, else nullptr.
+  template <class O>
+  const O* target() const noexcept {
+    const auto* m = dynamic_cast<const Model<O>*>(impl_.get());
+    return m ? &m->o : nullptr;
+  }
 
  private:
   struct Concept {
     virtual ~Concept() = default;
     virtual std::unique_ptr<Concept> clone() const = 0;
-    virtual T learning_rate() const = 0;
     virtual void reset(Eigen::Index n) = 0;
-    virtual void step(Eigen::Ref<VectorX<T>> w, const Eigen::Ref<const VectorX<T>>& g, const T& alpha) = 0;
+    virtual void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g,
+                      const T& alpha) = 0;
     virtual std::string name() const = 0;
   };
   template <class O>
   struct Model final : Concept {
     explicit Model(O o_) : o(std::move(o_)) {}
     std::unique_ptr<Concept> clone() const override { return std::make_unique<Model>(o); }
-    T learning_rate() const override { return o.learning_rate(); }
     void reset(Eigen::Index n) override { o.reset(n); }
-    void step(Eigen::Ref<VectorX<T>> w, const Eigen::Ref<const VectorX<T>>& g, const T& alpha) override {
+    void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g,
+              const T& alpha) override {
       o.step(w, g, alpha);
     }
     std::string name() const override { return o.name(); }

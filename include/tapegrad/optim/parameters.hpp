@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "tapegrad/eigen/matrix_var.hpp"
 #include "tapegrad/optim/checks.hpp"
 
 namespace tapegrad::optim {

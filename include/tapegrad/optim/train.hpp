@@ -10,9 +10,11 @@
 ///   1. gathers the batch rows into reused matrices,
 ///   2. binds the flat parameter vector w to a cleared tape (one statement), records the
 ///      model's batch loss L_B = (1/M) sum_{i in B} l_i(w) and sweeps once,
-///   3. checks that L_B and dL_B/dw are finite, adds weight decay (lambda/2)||W||^2,
-///   4. takes the optimizer's step with alpha_t from the schedule.
-/// After the first step of each batch size nothing is allocated.
+///   3. adds weight decay (lambda/2)||W||^2, checks that L_B and dL_B/dw are finite,
+///   4. takes the optimizer's step with alpha_t from options.learning_rate.
+/// These are the phases of the module's one step loop (step_loop.hpp); train's driver
+/// adds the epochs around them. After the first step of each batch size nothing is
+/// allocated.
 ///
 /// threads = k splits every batch into k contiguous shards, each recorded and swept on
 /// its own thread and tape; the gradient is sum_s (M_s / M) g_s, the same as k = 1 up to
@@ -21,7 +23,8 @@
 /// Nothing lost: on a NaN/Inf loss or gradient the run stops with Status::diverged
 /// before updating, and an update that makes w non-finite is undone, so w always keeps
 /// its last finite values: those after the last step the history accounts for (an epoch
-/// cut short is recorded over the batches it completed). An exception from the epoch callback propagates (it is never swallowed) after
+/// cut short is recorded over the batches it completed). An exception from the epoch
+/// callback propagates (it is never swallowed) after
 /// the history has recorded that epoch and with w at the epoch's end values; use the
 /// overload that fills a History you own to keep it. Bad arguments throw
 /// std::invalid_argument before anything is changed.
@@ -33,7 +36,9 @@
 #include <exception>
 #include <functional>
 #include <iomanip>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <type_traits>
@@ -46,6 +51,7 @@
 #include "tapegrad/optim/optimizer.hpp"
 #include "tapegrad/optim/parameters.hpp"
 #include "tapegrad/optim/schedule.hpp"
+#include "tapegrad/optim/step_loop.hpp"
 #include "tapegrad/optim/workers.hpp"
 
 namespace tapegrad::optim {
@@ -61,9 +67,9 @@ struct TrainOptions {
   Order order = Order::shuffled;              ///< sequential chunks or a new permutation each epoch
   std::uint64_t seed = 0;                     ///< seeds the shuffled order
   bool drop_last = false;                     ///< drop the last batch if it has fewer than M examples
-  Optimizer<T> optimizer;                     ///< GradientDescent(0.01) by default; its state is reset at the start
-  Schedule<T> schedule;                       ///< alpha_t = schedule(alpha_0, t); constant by default
-  ScheduleUnit schedule_unit = ScheduleUnit::epoch;  ///< t counts epochs or steps (both from 0)
+  Optimizer<T> optimizer;                     ///< GradientDescent by default; its state is reset at the start
+  LearningRate<T> learning_rate;              ///< alpha_t = schedule(alpha_0, t); 0.01, constant by default
+  ScheduleUnit schedule_unit = ScheduleUnit::epoch;  ///< t of the schedule counts epochs or steps (both from 0)
   std::int64_t max_steps = 0;                 ///< stop after this many updates (0: no limit)
   T loss_tolerance = T(0);                    ///< stop when |L_e - L_{e-1}| <= this (0: off)
   T gradient_tolerance = T(0);                ///< stop when the epoch's gradient norm <= this (0: off)
@@ -80,13 +86,6 @@ template <class M, class = void>
 struct has_classify : std::false_type {};
 template <class M>
 struct has_classify<M, std::void_t<decltype(std::declval<const M&>().is_classifier())>> : std::true_type {};
-
-template <class D>
-bool all_finite(const Eigen::MatrixBase<D>& v) {
-  for (Eigen::Index i = 0; i < v.size(); ++i)
-    if (!std::isfinite(static_cast<double>(v[i]))) return false;
-  return true;
-}
 
 /// The per-step machinery of train(): shards with their own tapes, batch buffers and
 /// gradient, and the worker threads.
@@ -178,21 +177,30 @@ class Trainer {
   std::unique_ptr<WorkerPool> pool_;  // last: its threads stop before the shards go
 };
 
+/// Checks alpha_t for every t the run can reach: the planned steps are epochs x batches
+/// (or max_steps if fewer), and t counts them or the epochs they span.
+template <class T>
+void check_planned_rates(const TrainOptions<T>& o, Eigen::Index batches) {
+  const auto per_epoch = static_cast<std::int64_t>(batches);
+  const std::int64_t most = std::numeric_limits<std::int64_t>::max();
+  std::int64_t steps = o.epochs > most / per_epoch ? most : o.epochs * per_epoch;
+  if (o.max_steps > 0 && o.max_steps < steps) steps = o.max_steps;
+  const std::int64_t count = o.schedule_unit == ScheduleUnit::step ? steps : (steps + batches - 1) / batches;
+  o.learning_rate.check_first(count, "train");
+}
+
 template <class Model, class T>
 void check_train_arguments(const Model& model, const Dataset<T>& data, const TrainOptions<T>& o) {
   if (o.epochs < 0)
     throw_invalid_argument("train: epochs is " + std::to_string(o.epochs) + "; expected epochs >= 0");
   if (data.size() < 1) throw_invalid_argument("train: the dataset is empty; expected N >= 1 examples");
-  BatchSampler(data.size(), o.batch_size, o.order, o.seed, o.drop_last);  // checks M
+  const BatchSampler sampler(data.size(), o.batch_size, o.order, o.seed, o.drop_last);  // checks M
   if (o.threads < 1) throw_invalid_argument("train: threads is 0; expected threads >= 1");
   if (o.max_steps < 0)
     throw_invalid_argument("train: max_steps is " + std::to_string(o.max_steps) + "; expected >= 0 (0: no limit)");
-  require_nonnegative(o.loss_tolerance, "train: loss_tolerance");
-  require_nonnegative(o.gradient_tolerance, "train: gradient_tolerance");
+  check_tolerances(o.loss_tolerance, o.gradient_tolerance, "train");
   require_nonnegative(o.weight_decay, "train: weight_decay");
-  require_positive(o.optimizer.learning_rate(), "train: the optimizer's learning_rate");
-  const T alpha0 = o.schedule(o.optimizer.learning_rate(), 0);
-  require_nonnegative(alpha0, "train: the schedule's learning rate at t = 0");
+  check_planned_rates(o, sampler.batch_count());
   model.check(data);
   if (o.validation != nullptr) model.check(*o.validation);
   const auto& w = model.parameters().values();
@@ -200,7 +208,7 @@ void check_train_arguments(const Model& model, const Dataset<T>& data, const Tra
   require_finite(w, "train: parameter ");
 }
 
-template <class Model, class T>
+template <class T>
 void print_epoch(std::ostream& out, const History<T>& h, std::int64_t epochs) {
   const std::size_t e = h.epochs() - 1;
   const auto flags = out.flags();
@@ -217,6 +225,131 @@ void print_epoch(std::ostream& out, const History<T>& h, std::int64_t epochs) {
   out.precision(precision);
 }
 
+/// train()'s driver for the step loop: one step per batch, epochs around them.
+template <class Model, class T>
+class TrainDriver {
+ public:
+  TrainDriver(Model& model, const Dataset<T>& data, const TrainOptions<T>& o, History<T>& history)
+      : model_(model),
+        o_(o),
+        h_(history),
+        params_(model.parameters()),
+        optimizer_(o.optimizer),
+        sampler_(data.size(), o.batch_size, o.order, o.seed, o.drop_last),
+        trainer_(model, params_, data, o.threads),
+        g_(params_.size()),
+        epoch_grad_(params_.size()),
+        mask_(o.weight_decay > T(0) ? params_.decay_mask() : Eigen::VectorX<T>()),
+        start_(std::chrono::steady_clock::now()) {}
+
+  std::optional<Status> start() {
+    h_.clear();
+    h_.reserve(static_cast<std::size_t>(o_.epochs));
+    optimizer_.reset(params_.size());
+    if (o_.epochs == 0) return Status::max_epochs;
+    return std::nullopt;
+  }
+  void evaluate() {
+    if (batch_ == 0) begin_epoch();
+    const Eigen::Index m = sampler_.batch_size(batch_);
+    loss_ = trainer_.compute(sampler_.batch(batch_), m, m == sampler_.nominal_batch_size() ? 0 : 1);
+    g_ = trainer_.gradient();
+    if (mask_.size() != 0) {  // weight decay (lambda/2)||W||^2 over the weight blocks
+      const Eigen::VectorX<T>& w = std::as_const(params_).values();  // a reference, not a temporary Ref
+      const auto decayed = (mask_.array() * w.array()).matrix();
+      loss_ += o_.weight_decay / T(2) * decayed.squaredNorm();
+      g_.noalias() += o_.weight_decay * decayed;
+    }
+  }
+  const T& loss() const noexcept { return loss_; }
+  const Eigen::VectorX<T>& gradient() const noexcept { return g_; }
+  Eigen::Ref<Eigen::VectorX<T>> parameters() noexcept { return params_.values(); }
+  std::optional<Status> observe() { return std::nullopt; }  // train's rules act per epoch
+  std::optional<Status> step() {
+    const std::int64_t t = o_.schedule_unit == ScheduleUnit::epoch ? epoch_ : h_.steps;
+    alpha_ = o_.learning_rate.at(t, "train");
+    optimizer_.step(params_.values(), g_, alpha_);
+    return std::nullopt;
+  }
+  std::optional<Status> after_step();
+  Status diverged(const std::string& what) {
+    h_.message = what + " at epoch " + std::to_string(epoch_) + ", batch " + std::to_string(batch_) + " (after " +
+                 std::to_string(h_.steps) + " steps); parameters are the last finite ones";
+    return Status::diverged;
+  }
+  void finish(Status status) {
+    h_.status = status;
+    if (seen_ > 0) record_epoch();  // an epoch cut short: recorded over its completed batches
+    if (status == Status::diverged && o_.progress != nullptr) *o_.progress << "diverged: " << h_.message << "\n";
+  }
+
+ private:
+  void begin_epoch() {
+    sampler_.start_epoch(static_cast<std::uint64_t>(epoch_));
+    loss_sum_ = T(0);
+    epoch_grad_.setZero();
+    seen_ = 0;
+  }
+  bool record_epoch();
+
+  Model& model_;
+  const TrainOptions<T>& o_;
+  History<T>& h_;
+  Parameters<T>& params_;
+  Optimizer<T> optimizer_;
+  BatchSampler sampler_;
+  Trainer<Model, T> trainer_;
+  Eigen::VectorX<T> g_, epoch_grad_, mask_;
+  std::chrono::steady_clock::time_point start_;
+  T loss_{}, loss_sum_{}, alpha_{};
+  std::int64_t epoch_ = 0;
+  Eigen::Index batch_ = 0, seen_ = 0;
+};
+
+/// Counts the step into the epoch; at the epoch's end (or at max_steps) records it and
+/// applies the stop rules: max_steps, then the callback, the tolerances, the epoch count.
+template <class Model, class T>
+std::optional<Status> TrainDriver<Model, T>::after_step() {
+  ++h_.steps;
+  const Eigen::Index m = sampler_.batch_size(batch_);
+  loss_sum_ += loss_ * T(m);
+  epoch_grad_.noalias() += T(m) * g_;
+  seen_ += m;
+  ++batch_;
+  const bool step_limit = o_.max_steps > 0 && h_.steps >= o_.max_steps;
+  if (batch_ < sampler_.batch_count() && !step_limit) return std::nullopt;
+  const bool go_on = record_epoch();
+  if (step_limit) return Status::max_steps;
+  if (!go_on) return Status::stopped_by_callback;
+  const std::size_t e = h_.epochs() - 1;
+  const T* previous = e > 0 ? &h_.loss[e - 1] : nullptr;
+  if (auto stop = tolerance_stop(o_.loss_tolerance, o_.gradient_tolerance, h_.gradient_norm[e], previous, h_.loss[e]))
+    return stop;
+  ++epoch_;
+  batch_ = 0;
+  if (epoch_ == o_.epochs) return Status::max_epochs;
+  return std::nullopt;
+}
+
+/// Appends the epoch's records (validation too), prints its line, runs the callback and
+/// returns what the callback returned (true without one).
+template <class Model, class T>
+bool TrainDriver<Model, T>::record_epoch() {
+  h_.loss.push_back(loss_sum_ / T(seen_));
+  h_.gradient_norm.push_back((epoch_grad_ / T(seen_)).norm());
+  h_.learning_rate.push_back(alpha_);
+  seen_ = 0;
+  if (o_.validation != nullptr) {
+    h_.validation_loss.push_back(model_.loss(*o_.validation));
+    if constexpr (has_classify<Model>::value)
+      if (model_.is_classifier()) h_.validation_accuracy.push_back(accuracy(model_, *o_.validation));
+  }
+  h_.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+  h_.tape_bytes.push_back(trainer_.tape_bytes());
+  if (o_.progress != nullptr) print_epoch(*o_.progress, h_, o_.epochs);
+  return !o_.on_epoch || o_.on_epoch(h_);
+}
+
 }  // namespace detail
 
 /// Trains `model` on `data`, recording into `history` (cleared first). On return or on
@@ -226,108 +359,8 @@ void print_epoch(std::ostream& out, const History<T>& h, std::int64_t epochs) {
 template <class Model, class T>
 void train(Model& model, const Dataset<T>& data, const TrainOptions<T>& options, History<T>& history) {
   detail::check_train_arguments(model, data, options);
-  history.clear();
-  history.reserve(static_cast<std::size_t>(options.epochs));
-
-  Parameters<T>& params = model.parameters();
-  const Eigen::Index P = params.size();
-  Optimizer<T> optimizer = options.optimizer;
-  optimizer.reset(P);
-  const T alpha0 = optimizer.learning_rate();
-  BatchSampler sampler(data.size(), options.batch_size, options.order, options.seed, options.drop_last);
-  const Eigen::Index M = sampler.nominal_batch_size();
-  detail::Trainer<Model, T> trainer(model, params, data, options.threads);
-  VectorX<T> backup = params.values(), g(P), epoch_grad(P);
-  const bool decay = options.weight_decay > T(0);
-  const VectorX<T> mask = decay ? params.decay_mask() : VectorX<T>();
-  const auto start = std::chrono::steady_clock::now();
-
-  auto diverge = [&](const std::string& what, std::int64_t epoch, Eigen::Index b) {
-    history.status = Status::diverged;
-    history.message = what + " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b) + " (after " +
-                      std::to_string(history.steps) + " steps); parameters are the last finite ones";
-  };
-
-  for (std::int64_t epoch = 0; epoch < options.epochs; ++epoch) {
-    sampler.start_epoch(static_cast<std::uint64_t>(epoch));
-    T loss_sum(0), alpha(alpha0);
-    Eigen::Index seen = 0;
-    epoch_grad.setZero();
-    bool stop = false;
-    for (Eigen::Index b = 0; b < sampler.batch_count(); ++b) {
-      const Eigen::Index m = sampler.batch_size(b);
-      T loss = trainer.compute(sampler.batch(b), m, m == M ? 0 : 1);
-      g = trainer.gradient();
-      if (decay) {
-        loss += options.weight_decay / T(2) * (mask.array() * params.values().array()).matrix().squaredNorm();
-        g.array() += options.weight_decay * mask.array() * params.values().array();
-      }
-      // A non-finite loss or gradient: stop before the update (w stays finite).
-      if (!std::isfinite(static_cast<double>(loss)) || !detail::all_finite(g)) {
-        diverge(std::isfinite(static_cast<double>(loss)) ? std::string("non-finite gradient")
-                                                         : "loss " + detail::number(static_cast<double>(loss)),
-                epoch, b);
-        stop = true;
-        break;
-      }
-      const std::int64_t t = options.schedule_unit == ScheduleUnit::epoch ? epoch : history.steps;
-      alpha = options.schedule(alpha0, t);
-      if (!(alpha >= T(0)) || !std::isfinite(static_cast<double>(alpha)))
-        detail::throw_invalid_argument("train: the schedule gave learning rate " + detail::number(static_cast<double>(alpha)) +
-                                       " at t = " + std::to_string(t) + "; expected a finite number >= 0");
-      backup = params.values();
-      optimizer.step(params.values(), g, alpha);
-      // An update that overflows is undone: w keeps its last finite values.
-      if (!detail::all_finite(params.values())) {
-        params.values() = backup;
-        diverge("non-finite parameters after the update (undone)", epoch, b);
-        stop = true;
-        break;
-      }
-      ++history.steps;
-      loss_sum += loss * T(m);
-      epoch_grad.noalias() += T(m) * g;
-      seen += m;
-      if (options.max_steps > 0 && history.steps >= options.max_steps) {
-        history.status = Status::max_steps;
-        stop = true;
-        break;
-      }
-    }
-    if (seen == 0) break;  // stopped before the epoch's first update: nothing to record
-
-    // Record the epoch (also a partial one cut short by divergence or max_steps).
-    history.loss.push_back(loss_sum / T(seen));
-    history.gradient_norm.push_back((epoch_grad / T(seen)).norm());
-    history.learning_rate.push_back(alpha);
-    if (options.validation != nullptr) {
-      history.validation_loss.push_back(model.loss(*options.validation));
-      if constexpr (detail::has_classify<Model>::value)
-        if (model.is_classifier()) history.validation_accuracy.push_back(accuracy(model, *options.validation));
-    }
-    history.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    history.tape_bytes.push_back(trainer.tape_bytes());
-    if (options.progress != nullptr) detail::print_epoch<Model>(*options.progress, history, options.epochs);
-    if (options.on_epoch && !options.on_epoch(history) && !stop) {
-      history.status = Status::stopped_by_callback;
-      break;
-    }
-    if (stop) break;
-    const std::size_t e = history.epochs() - 1;
-    if (options.gradient_tolerance > T(0) && history.gradient_norm[e] <= options.gradient_tolerance) {
-      history.status = Status::gradient_tolerance;
-      break;
-    }
-    if (options.loss_tolerance > T(0) && e > 0) {
-      using std::abs;
-      if (abs(history.loss[e] - history.loss[e - 1]) <= options.loss_tolerance) {
-        history.status = Status::loss_tolerance;
-        break;
-      }
-    }
-  }
-  if (history.status == Status::diverged && options.progress != nullptr)
-    *options.progress << "diverged: " << history.message << "\n";
+  detail::TrainDriver<Model, T> driver(model, data, options, history);
+  detail::run_step_loop<T>(driver);
 }
 
 /// Trains `model` on `data` and returns the history (see the other overload).

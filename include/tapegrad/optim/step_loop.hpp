@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the tapegrad developers
+#pragma once
+
+/// \file
+/// The one step loop of the optimizer module. minimize(), train() and every solver
+/// (lbfgs, conjugate_gradient, newton_cg, least_squares) run it; they differ only in
+/// the driver they hand it. One iteration:
+///
+///   1. d.evaluate()    the loss L and gradient g at the current point w (train: of
+///                      its next batch; a solver whose step already evaluated the new
+///                      point just keeps it);
+///   2. finite check    a NaN/Inf L or g stops the run: Status::diverged, w unchanged;
+///   3. d.observe()     record the point, per-point callbacks and stop rules;
+///   4. d.step()        the update of w (a learning-rate step, or a solver's search);
+///   5. finite check    an update that made w NaN/Inf is undone: Status::diverged;
+///   6. d.after_step()  per-update bookkeeping and stop rules (train: an epoch's end).
+///
+/// d.start() may end the run before the first iteration (train with 0 epochs) and
+/// d.finish(status) is called once at the end, with what stopped the run. Hooks return
+/// std::nullopt to go on, or the Status that ends the run.
+///
+/// Where later features go, without a second loop: a checkpoint is written in
+/// after_step() (train: at an epoch's end) and a resumed run restores its counters and
+/// optimizer state in start(); a distributed run sums loss and gradient over ranks
+/// inside evaluate() (and inside a solver's line search, which evaluates through the
+/// same objective), so every rank sees the same numbers at the finite check and takes
+/// the same step.
+
+#include <Eigen/Core>
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "tapegrad/optim/checks.hpp"
+#include "tapegrad/optim/history.hpp"
+
+namespace tapegrad::optim::detail {
+
+/// Why a loss and gradient are unusable ("loss NaN", "non-finite gradient"), or an
+/// empty string if both are finite.
+template <class T, class G>
+std::string non_finite(const T& loss, const Eigen::MatrixBase<G>& gradient) {
+  if (!is_finite(loss)) return "loss " + number(static_cast<double>(loss));
+  if (!all_finite(gradient)) return "non-finite gradient";
+  return std::string();
+}
+
+/// Throws unless both tolerances are finite and >= 0 (0 switches a rule off).
+template <class T>
+void check_tolerances(const T& loss_tolerance, const T& gradient_tolerance, const std::string& who) {
+  require_nonnegative(loss_tolerance, (who + ": loss_tolerance").c_str());
+  require_nonnegative(gradient_tolerance, (who + ": gradient_tolerance").c_str());
+}
+
+/// The tolerance stops of minimize (per point) and train (per epoch):
+/// gradient_tolerance when ||g|| <= it, loss_tolerance when |L - L_previous| <= it
+/// (only with a previous loss); a tolerance of 0 is off.
+template <class T>
+std::optional<Status> tolerance_stop(const T& loss_tolerance, const T& gradient_tolerance, const T& gradient_norm,
+                                     const T* previous_loss, const T& loss) {
+  using std::abs;
+  if (gradient_tolerance > T(0) && gradient_norm <= gradient_tolerance) return Status::gradient_tolerance;
+  if (loss_tolerance > T(0) && previous_loss != nullptr && abs(loss - *previous_loss) <= loss_tolerance)
+    return Status::loss_tolerance;
+  return std::nullopt;
+}
+
+/// One iteration of the loop (see the file comment); std::nullopt to go on.
+template <class Driver, class Backup>
+std::optional<Status> loop_iteration(Driver& d, Backup& backup) {
+  d.evaluate();
+  const std::string bad = non_finite(d.loss(), d.gradient());
+  if (!bad.empty()) return d.diverged(bad);
+  if (std::optional<Status> stop = d.observe()) return stop;
+  auto w = d.parameters();
+  backup = w;  // same size every step: allocates only the first time
+  if (std::optional<Status> stop = d.step()) return stop;
+  if (!all_finite(w)) {
+    w = backup;
+    return d.diverged("non-finite parameters after the update (undone)");
+  }
+  return d.after_step();
+}
+
+/// Runs d to the end and returns why it stopped.
+template <class T, class Driver>
+Status run_step_loop(Driver& d) {
+  Eigen::VectorX<T> backup;
+  std::optional<Status> stop = d.start();
+  while (!stop) stop = loop_iteration(d, backup);
+  d.finish(*stop);
+  return *stop;
+}
+
+}  // namespace tapegrad::optim::detail
