@@ -19,6 +19,7 @@
 // Training: mini-batch gradient descent with momentum, w <- w - alpha v, shuffled
 // batches of M = 32 examples, and alpha decayed by 1/(1 + k t) over the epochs t.
 
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -30,7 +31,12 @@
 
 namespace optim = tapegrad::optim;
 
-int main() {
+int main(int argc, char** argv) {
+  // Optional: 07_mlp_digits <model seed> <shuffle seed> (defaults 1 and 2026), to see
+  // how much the result depends on the random start and the batch order.
+  const std::uint64_t model_seed = argc > 2 ? std::stoull(argv[1]) : 1;
+  const std::uint64_t shuffle_seed = argc > 2 ? std::stoull(argv[2]) : 2026;
+
   // 1. Read the images, hold out a quarter, scale the pixels to [0, 1].
   const auto images = tapegrad::io::read_labeled_csv<double>(std::string(TAPEGRAD_DATA_DIR) + "/digits.csv.gz");
   const auto all = optim::classification_dataset(images);
@@ -42,14 +48,14 @@ int main() {
               static_cast<long>(train.features().cols()), all.class_count());
 
   // 2. The network: 64 inputs, two hidden relu layers of 32, 10 softmax outputs.
-  optim::MLP<double> network({64, 32, 32, 10}, optim::Nonlinearity::relu, optim::Output::softmax, /*seed=*/1);
+  optim::MLP<double> network({64, 32, 32, 10}, optim::Nonlinearity::relu, optim::Output::softmax, model_seed);
 
   // 3. Mini-batch gradient descent: M = 32, shuffled every epoch, momentum 0.9.
   optim::TrainOptions<double> options;
   options.epochs = 40;
   options.batch_size = 32;
   options.order = optim::Order::shuffled;
-  options.seed = 2026;
+  options.seed = shuffle_seed;
   options.optimizer = optim::Momentum<double>(/*momentum=*/0.9);
   options.learning_rate = {/*alpha_0=*/0.05, optim::InverseTimeDecay<double>(/*k=*/0.05)};
   options.validation = &test;  // reported after each epoch, never trained on

@@ -16,6 +16,7 @@
 /// forms that return one (use the forms with an output argument in hot loops).
 
 #include <Eigen/Core>
+#include <iterator>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -158,7 +159,7 @@ namespace detail {
 /// is recorded here).
 template <class T, class Outputs>
 Var<T> output_at(const Outputs& outputs, Eigen::Index i) {
-  return Var<T>(outputs[static_cast<std::size_t>(i)]);
+  return Var<T>(std::begin(outputs)[i]);  // Eigen or std::vector, indexed by its own difference type
 }
 
 /// The Jacobian by reverse mode: one recording, then sweeps of several outputs at once

@@ -37,13 +37,13 @@ MatrixVar<T> block(const MatrixVar<T>& A, Eigen::Index i, Eigen::Index j, Eigen:
     // adj(A).block(i, j, r, c) += G, as plain loops (Eigen's block assignment of a thin
     // block, e.g. a row, was several times slower), a row as one strided loop.
     const T* G = adj + first;
-    T* corner = adj + fa + i + j * rows;
+    T* target = adj + fa + i + j * rows;
     if (r == 1) {  // a row: one strided loop
-      for (Eigen::Index jj = 0; jj < c; ++jj) corner[jj * rows] += G[jj];
+      for (Eigen::Index jj = 0; jj < c; ++jj) target[jj * rows] += G[jj];
       return;
     }
     for (Eigen::Index jj = 0; jj < c; ++jj)
-      for (Eigen::Index ii = 0; ii < r; ++ii) corner[ii + jj * rows] += G[ii + jj * r];
+      for (Eigen::Index ii = 0; ii < r; ++ii) target[ii + jj * rows] += G[ii + jj * r];
   });
 }
 /// Row i of A, as a 1 x cols matrix

@@ -11,6 +11,7 @@
 /// The last two never form exp(z) for large z, so they are finite at |z| = 1000; their
 /// softplus, sigmoid and logsumexp are the rules of core/rules/special.hpp.
 
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -75,7 +76,7 @@ Var<T> softmax_cross_entropy(const MatrixVar<T>& Z, const Labels& labels) {
   const auto logits = Z.value();
   T total(0);
   for (Eigen::Index i = 0; i < rows; ++i) {
-    const auto label = static_cast<Eigen::Index>(labels[static_cast<std::size_t>(i)]);
+    const auto label = static_cast<Eigen::Index>(std::begin(labels)[i]);
     if (label < 0 || label >= classes)
       detail::throw_invalid_argument("softmax_cross_entropy: label " + std::to_string(label) + " of row " +
                                      std::to_string(i) + " is outside [0, " + std::to_string(classes) + ")");

@@ -16,6 +16,7 @@
 
 #include <Eigen/Core>
 #include <cmath>
+#include <iterator>
 #include <string>
 
 #include "tapegrad/eigen/matrix.hpp"
@@ -56,7 +57,7 @@ T softmax_cross_entropy(const MatrixX<T>& Z, const Labels& labels) {
                                    " labels for " + std::to_string(rows) + " rows of logits");
   T total(0);
   for (Eigen::Index i = 0; i < rows; ++i) {
-    const auto label = static_cast<Eigen::Index>(labels[static_cast<std::size_t>(i)]);
+    const auto label = static_cast<Eigen::Index>(std::begin(labels)[i]);
     if (label < 0 || label >= classes)
       detail::throw_invalid_argument("softmax_cross_entropy: label " + std::to_string(label) + " of row " +
                                      std::to_string(i) + " is outside [0, " + std::to_string(classes) + ")");
