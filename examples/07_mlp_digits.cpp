@@ -12,7 +12,8 @@
 //     h1 = relu(x W1 + b1),  h2 = relu(h1 W2 + b2),  z = h2 W3 + b3,
 //     L  = (1/M) sum_i [ log sum_k e^{z_ik} - z_i,label_i ]       (cross-entropy)
 // (With sigmoid hidden layers the same run reaches about 94.7% held out; relu trains
-// faster and reaches 96.7-98.2% over five different seeds.) Each line is one matrix
+// faster. The defaults reach 96.7%; over the 25 runs of model seeds 1-5 and shuffle seeds
+// 2026-2030, `07_mlp_digits <model seed> <shuffle seed>`, 95.6-97.1%, mean 96.3%.) Each line is one matrix
 // statement on the tape, so forward and backward over a batch of M = 32 images is a
 // handful of Eigen products, not 100,000 scalar operations.
 //
