@@ -8,6 +8,7 @@
 #include "tapegrad/version.hpp"
 
 #include "tapegrad/core/dual.hpp"
+#include "tapegrad/core/forward.hpp"
 #include "tapegrad/core/functional.hpp"
 #include "tapegrad/core/hessian.hpp"
 #include "tapegrad/core/math.hpp"

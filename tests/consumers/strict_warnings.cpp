@@ -104,6 +104,23 @@ int run() {
     const std::vector<T> xs{T(1), T(2), T(3)};
     const auto gs = tapegrad::gradient([](const std::vector<Var<T>>& w) { return w[0] * w[1] * w[2]; }, xs);
     expect(gs.size() == 3, "std::vector gradient");
+    const auto Jf = tapegrad::forward_jacobian(F, x);
+    expect(Jf.rows() == 6 && Jf.cols() == 4, "forward_jacobian shape");
+    const auto Jr = tapegrad::jacobian(F, x, tapegrad::JacobianMode::reverse);
+    expect(Jr.rows() == 6 && Jr.cols() == 4, "jacobian reverse shape");
+    const auto Jv = tapegrad::forward_jacobian(
+        [](const auto& w) { return std::vector<std::decay_t<decltype(w[0])>>{w[0] * w[2], sin(w[1])}; }, xs);
+    expect(Jv.rows() == 2 && Jv.cols() == 3, "forward_jacobian of std::vector");
+    const auto jv = tapegrad::jacobian_vector_product(F, x, Vec::Ones(4));
+    expect(jv.size() == 6, "jacobian_vector_product size");
+    Vec g2, hv;
+    const T value = tapegrad::value_gradient_hvp(f, x, Vec::Ones(4), g2, hv);
+    expect(hv.size() == 4 && value > T(0), "value_gradient_hvp");
+    Tape<T> tape;
+    std::vector<Var<T>> v{tape.variable(T(1)), tape.variable(T(2))};
+    Eigen::Matrix<Var<T>, 2, 1> ve(v[1], v[0]);
+    tape.backward(v[0] * v[1]);
+    expect(tape.gradients(v)[0] == T(2) && tape.gradients(ve)[1] == T(2), "Tape::gradients");
   }
   // Matrix statements, losses, blocks.
   {

@@ -209,3 +209,64 @@ TEST_CASE("bad input to the second-order functions", "[second_order][hessian]") 
       std::runtime_error);
   CHECK(tapegrad::active_tape<Dual<double>>() == &mine);
 }
+
+TEMPLATE_TEST_CASE("value_gradient_hvp: f, its gradient and H v in one call", "[second_order][hessian]", float,
+                   double) {
+  using T = TestType;
+  using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+  const int n = 6;
+  Vector x(n), v(n);
+  for (int i = 0; i < n; ++i) {
+    x[i] = static_cast<T>(std::sin(1.0 + i));
+    v[i] = static_cast<T>(std::cos(3.0 * i) - 0.25);
+  }
+  Vector g, hv;
+  const T value = tapegrad::value_gradient_hvp(Rosenbrock{}, x, v, g, hv);
+  REQUIRE(g.size() == n);
+  REQUIRE(hv.size() == n);
+  // Closed forms: the value, the gradient, H v with the tridiagonal Hessian.
+  const VectorLD xl = x.template cast<LD>(), vl = v.template cast<LD>();
+  CHECK_CLOSE(value, static_cast<double>(Rosenbrock{}(xl)), test::exact_tol<T>());
+  VectorLD grad = VectorLD::Zero(n);
+  for (int i = 0; i + 1 < n; ++i) {
+    grad[i] += -400 * xl[i] * (xl[i + 1] - xl[i] * xl[i]) - 2 * (1 - xl[i]);
+    grad[i + 1] += 200 * (xl[i + 1] - xl[i] * xl[i]);
+  }
+  const VectorLD Hv = rosenbrock_hessian(xl) * vl;
+  const double gscale = static_cast<double>(grad.cwiseAbs().maxCoeff()), hscale = static_cast<double>(Hv.cwiseAbs().maxCoeff());
+  for (int i = 0; i < n; ++i) {
+    INFO("i = " << i);
+    CHECK_CLOSE(g[i] / gscale, static_cast<double>(grad[i]) / gscale, 4 * test::exact_tol<T>());
+    CHECK_CLOSE(hv[i] / hscale, static_cast<double>(Hv[i]) / hscale, 4 * test::exact_tol<T>());
+  }
+  // H v against central differences of the closed-form gradient along v.
+  const LD h = 1e-6L;
+  const auto gradient_at = [&](const VectorLD& w) {
+    VectorLD out = VectorLD::Zero(n);
+    for (int i = 0; i + 1 < n; ++i) {
+      out[i] += -400 * w[i] * (w[i + 1] - w[i] * w[i]) - 2 * (1 - w[i]);
+      out[i + 1] += 200 * (w[i + 1] - w[i] * w[i]);
+    }
+    return out;
+  };
+  const VectorLD fd = (gradient_at(xl + h * vl) - gradient_at(xl - h * vl)) / (2 * h);
+  for (int i = 0; i < n; ++i) CHECK_CLOSE(hv[i] / hscale, static_cast<double>(fd[i]) / hscale, test::fd_tol<T>());
+  // The same gradient as gradient(), the same product as hessian_vector_product().
+  const Vector hv_alone = tapegrad::hessian_vector_product(Rosenbrock{}, x, v);
+  const Vector g_alone = tapegrad::gradient(Rosenbrock{}, x);
+  for (int i = 0; i < n; ++i) {
+    CHECK(hv[i] == hv_alone[i]);
+    CHECK_CLOSE(g[i], g_alone[i], test::exact_tol<T>());
+  }
+}
+
+TEST_CASE("value_gradient_hvp rejects mismatched and empty input", "[second_order][hessian]") {
+  const Eigen::VectorXd x = Eigen::VectorXd::Ones(3), v2 = Eigen::VectorXd::Ones(2), empty(0);
+  Eigen::VectorXd g, hv;
+  CHECK_THROWS_WITH(tapegrad::value_gradient_hvp(Rosenbrock{}, x, v2, g, hv),
+                    ContainsSubstring("value_gradient_hvp: x has 3 entries but v has 2"));
+  CHECK_THROWS_WITH(tapegrad::value_gradient_hvp(Rosenbrock{}, empty, empty, g, hv),
+                    ContainsSubstring("value_gradient_hvp: x is empty"));
+  const auto two = [](const auto& w) { return (w * w[0]).eval(); };  // 3 outputs, not a scalar
+  CHECK_THROWS_WITH(tapegrad::value_gradient_hvp(two, x, x, g, hv), ContainsSubstring("one scalar"));
+}

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "tapegrad/core/forward.hpp"
 #include "tapegrad/core/math.hpp"
 #include "tapegrad/eigen/mixed_products.hpp"
 
@@ -85,16 +86,6 @@ const std::vector<Var<T>>& record_inputs(Workspace<T>& ws, const std::vector<T>&
   return ws.vector_inputs;
 }
 
-/// The scalar type of an input container.
-template <class X>
-struct input_scalar {
-  using type = typename X::Scalar;
-};
-template <class T>
-struct input_scalar<std::vector<T>> {
-  using type = T;
-};
-
 /// Runs f on the recorded inputs and checks that the result lives on the same tape.
 template <class T, class F, class Inputs>
 Var<T> record_output(Workspace<T>& ws, F& f, const Inputs& inputs, const char* caller) {
@@ -111,7 +102,7 @@ template <class T, class Inputs, class G>
 void sweep_into(Workspace<T>& ws, const Var<T>& y, const Inputs& inputs, G& g) {
   ws.tape.backward(y);
   const auto n = static_cast<std::size_t>(inputs.size());
-  g.resize(inputs.size());
+  g.resize(static_cast<decltype(g.size())>(n));
   ws.tape.copy_adjoints(inputs[0].index(), n, &g[0]);
 }
 
@@ -195,13 +186,101 @@ Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> reverse_jacobian(F& fn, const X
   return J;
 }
 
+// Costs for choose_jacobian_mode, in units of one plain evaluation of f (double), ranges
+// over two runs:
+//   c_f  a call of f with Dual<T, 4> inputs (4 columns)    cheap f 0.78-1.39, costly 1.24-2.01
+//   c_r  recording f on the tape (reverse mode, once)      cheap f 2.30-3.77, costly 1.11-2.32
+//   c_s  one backward_rows sweep of 4 outputs              cheap f 0.50-1.84, costly 0.09-0.45
+// (c_s for 3x200, one sweep for 3 outputs: 4.7-6.4 and 1.0-1.2), measured with g++ 12
+// -O3 -march=native -DNDEBUG on the 2-core development machine, for m x n = 600x26,
+// 26x600, 50x50, 200x3, 3x200, 100x50, 50x100, 20x20, 300x100, 100x300; "cheap" is
+// y_i = sum_j a_ij w_j w_(i+j mod n) (arithmetic only), "costly"
+// y_i = sum_j sin(a_ij w_j) exp(-w_(i+j mod n)^2) (transcendentals dominate the plain
+// cost, so the sweep, which calls none, is relatively cheaper). The constants below are
+// the geometric middles. Forward wins when ceil(n/4) c_f <= c_r + ceil(m/4) c_s, about
+// m >= 3.25 n - 20 (always for n <= 4: one call of f). Measured on the two families, a
+// wrong choice loses at most about 2x (cheap 300x100 goes reverse: 3.5 ms against 1.8 ms
+// forward; costly 300x100 forward would take 13.7 ms against 4.0 ms), while the right
+// choice saves 15x (cheap 600x26: forward 0.31 ms, reverse 4.5 ms) and 50x (costly
+// 26x600: reverse 0.84 ms, forward 43-53 ms).
+inline constexpr double kForwardChunkCost = 1.3, kRecordingCost = 2.0, kSweepCost = 0.4;
+
+/// Which mode jacobian(f, x) uses for an m x n Jacobian in automatic mode: forward
+/// (ceil(n / 4) calls of f with Dual<T, 4>) when its estimated cost is below reverse
+/// mode's (one recording of f, then ceil(m / 4) sweeps of 4 rows). See the constants.
+inline JacobianMode choose_jacobian_mode(Eigen::Index m, Eigen::Index n) noexcept {
+  const Eigen::Index forward_calls = (n + 3) / 4, reverse_sweeps = (m + 3) / 4;
+  return kForwardChunkCost * static_cast<double>(forward_calls) <=
+                 kRecordingCost + kSweepCost * static_cast<double>(reverse_sweeps)
+             ? JacobianMode::forward
+             : JacobianMode::reverse;
+}
+
+/// The parameter type of a non-generic callable's call operator, decayed; void for a
+/// generic one (a template call operator), which may be called with any input kind.
+template <class Signature>
+struct parameter_of {
+  using type = void;
+};
+template <class R, class P>
+struct parameter_of<R (*)(P)> {
+  using type = std::decay_t<P>;
+};
+template <class R, class C, class P>
+struct parameter_of<R (C::*)(P) const> {
+  using type = std::decay_t<P>;
+};
+template <class R, class C, class P>
+struct parameter_of<R (C::*)(P)> {
+  using type = std::decay_t<P>;
+};
+template <class R, class C, class P>
+struct parameter_of<R (C::*)(P) const noexcept> {
+  using type = std::decay_t<P>;
+};
+template <class R, class C, class P>
+struct parameter_of<R (C::*)(P) noexcept> {
+  using type = std::decay_t<P>;
+};
+template <class F, class = void>
+struct call_parameter : parameter_of<std::decay_t<F>> {};
+template <class F>
+struct call_parameter<F, std::void_t<decltype(&std::decay_t<F>::operator())>>
+    : parameter_of<decltype(&std::decay_t<F>::operator())> {};
+
+/// True if f can take its inputs as Dual numbers (forward mode): f is generic, or its
+/// parameter is exactly that container. A lambda written for Var only is not.
+template <class F, class Inputs>
+inline constexpr bool takes_duals =
+    std::is_void_v<typename call_parameter<F>::type> || std::is_same_v<typename call_parameter<F>::type, Inputs>;
+
 }  // namespace detail
 
 /// The m x n Jacobian of F: R^n -> R^m at x, where F returns an Eigen vector or a
-/// std::vector of Var. Reverse mode records F once and sweeps several outputs at once.
+/// std::vector of its scalar type. `mode` automatic picks forward or reverse by shape
+/// (detail::choose_jacobian_mode: forward for tall Jacobians); forward and reverse force
+/// a mode. Forward mode calls F with Dual<T, 4> inputs (see core/forward.hpp), reverse
+/// mode with Var<T> inputs; a generic F serves both, and an F whose parameter is spelled
+/// out as Vars is always differentiated in reverse mode (forward is then invalid_argument).
 template <class F, class X>
-auto jacobian(F&& fn, const X& x) {
+auto jacobian(F&& fn, const X& x, JacobianMode mode = JacobianMode::automatic) {
   using T = typename detail::input_scalar<X>::type;
+  constexpr std::size_t K = 4;
+  if constexpr (detail::takes_duals<F, detail::inputs_of_t<X, Dual<T, K>>>) {
+    if (mode != JacobianMode::reverse) {
+      Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> J;
+      const bool automatic = mode == JacobianMode::automatic;
+      // The first chunk of forward mode tells m; in automatic mode it then picks.
+      if (detail::forward_columns<K>(fn, x, J, "jacobian", [automatic](Eigen::Index m, Eigen::Index n) {
+            return !automatic || detail::choose_jacobian_mode(m, n) == JacobianMode::forward;
+          }))
+        return J;
+    }
+  } else {
+    if (mode == JacobianMode::forward)
+      detail::throw_invalid_argument("jacobian: forward mode calls f with Dual inputs, but f takes only "
+                                     "Var inputs (make it generic: a lambda taking `const auto&`)");
+  }
   return detail::reverse_jacobian<T>(fn, x);
 }
 

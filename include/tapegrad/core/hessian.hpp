@@ -88,6 +88,14 @@ Eigen::Matrix<T, Eigen::Dynamic, 1> hessian_vector_product(F&& f, const Eigen::M
   return hv;
 }
 
+/// f(x), writing its gradient at x into g and H(x) v into hv (both resized to x's size),
+/// from one recording and one sweep. f as for hessian_vector_product.
+template <class F, class DX, class DV, class T = typename DX::Scalar>
+T value_gradient_hvp(F&& f, const Eigen::MatrixBase<DX>& x, const Eigen::MatrixBase<DV>& v,
+                     Eigen::Matrix<T, Eigen::Dynamic, 1>& g, Eigen::Matrix<T, Eigen::Dynamic, 1>& hv) {
+  return detail::gradient_and_hvp(f, x, v, g, hv, "value_gradient_hvp");
+}
+
 /// The n x n Hessian of a scalar f at x: one Hessian-vector product per unit vector
 /// (column j is H e_j). Symmetric up to rounding; returned as computed.
 template <class F, class DX, class T = typename DX::Scalar>

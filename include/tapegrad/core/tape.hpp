@@ -294,6 +294,24 @@ class Tape : public detail::TapeOwnership<T> {
     for (std::size_t j = 0; j < n; ++j) out[j] = adjoint_at(vars[j].index());
   }
 
+  /// The gradients d y / d v of vars after backward(y), in order; the Vars may sit in any
+  /// slots. Throws TapeError, before reading anything, if some Var is not on this tape.
+  std::vector<T> gradients(const std::vector<Var<T>>& vars) const {
+    std::vector<T> out(vars.size());
+    grads(vars.data(), vars.size(), out.data());
+    return out;
+  }
+
+  /// The gradients of an Eigen matrix, vector or block of Vars after backward(y), as a
+  /// plain Eigen matrix of T of the same shape. Throws TapeError as the vector form does.
+  template <class Vars, class = typename Vars::PlainObject>
+  auto gradients(const Vars& vars) const {
+    this->check_thread("gradients");
+    for (decltype(vars.cols()) j = 0; j < vars.cols(); ++j)
+      for (decltype(vars.rows()) i = 0; i < vars.rows(); ++i) this->check_owned(vars(i, j), "gradients");
+    return vars.unaryExpr([this](const Var<T>& v) { return adjoint_at(v.index()); }).eval();
+  }
+
   /// The adjoint in slot i (0 if the last sweep did not reach it). Unchecked.
   T adjoint_at(Index i) const noexcept {
     return (i != 0 && i < swept_) ? adjoint_.data()[i] : T(0);
