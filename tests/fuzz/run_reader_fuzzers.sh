@@ -14,6 +14,8 @@
 # <build-dir>/corpus/<target>/, so a later run continues from them.
 #
 # Skipped (exit 0, with a message) where clang++ or its libFuzzer runtime is missing.
+# FUZZ_TIMEOUT (default 10 s) is libFuzzer's wall-clock limit per input: raise it for a
+# long run under `nice` on a busy machine, where a starved process can pass 10 s on any input.
 set -euo pipefail
 seconds=${1:-60}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -92,7 +94,7 @@ for i in "${!names[@]}"; do
   log=$out/$name.log
   set +e
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$out/$name" -max_total_time="$seconds" -rss_limit_mb=1024 -timeout=10 -max_len="${lengths[$i]}" \
+    "$out/$name" -max_total_time="$seconds" -rss_limit_mb=1024 -timeout="${FUZZ_TIMEOUT:-10}" -max_len="${lengths[$i]}" \
     -print_final_stats=1 -artifact_prefix="$out/findings/$name-" \
     "$out/corpus/$name" "$root/tests/fuzz/corpus/$name" >"$log" 2>&1
   status=$?
