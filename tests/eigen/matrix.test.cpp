@@ -222,6 +222,36 @@ TEST_CASE("prod is exact with a zero entry", "[matrix]") {
   CHECK(tapegrad::gradients(tape, A) == (MatrixXd(1, 4) << 0.0, 30.0, 0.0, 0.0).finished());
 }
 
+TEST_CASE("prod: the product of the other entries on both paths (quotient, prefix and suffix)", "[matrix]") {
+  // A finite normal product takes prod / a_k; zeros, NaN and a subnormal product take the
+  // prefix and suffix products. Both against the product of the other entries, in long double.
+  const auto others = [](const MatrixXd& a, Eigen::Index k) {
+    long double p = 1;
+    for (Eigen::Index j = 0; j < a.size(); ++j)
+      if (j != k) p *= static_cast<long double>(a(j));
+    return static_cast<double>(p);
+  };
+  const MatrixXd normal = (MatrixXd::Random(1, 200).array() * 0.5 + 1.0).matrix();  // in [0.5, 1.5]
+  const MatrixXd subnormal = (MatrixXd(1, 3) << 1e-200, 1e-110, 2.0).finished();  // product 2e-310
+  const MatrixXd with_nan = (MatrixXd(1, 3) << 2.0, std::nan(""), 3.0).finished();
+  for (const MatrixXd& values : {normal, subnormal, with_nan}) {
+    Tape<double> tape;
+    const auto A = tapegrad::matrix_variable(tape, values);
+    const Var<double> p = tapegrad::prod(A);
+    tape.backward(p);
+    const MatrixXd g = tapegrad::gradients(tape, A);
+    for (Eigen::Index k = 0; k < values.size(); ++k) {
+      INFO("entry " << k << " of " << values.size());
+      const double expected = others(values, k);
+      if (std::isnan(expected)) {
+        CHECK(std::isnan(g(k)));
+      } else {
+        CHECK_THAT(g(k), WithinRel(expected, 1e-13));
+      }
+    }
+  }
+}
+
 TEST_CASE("blocks, rows, columns and reshaped views", "[matrix]") {
   check_matrix_gradient(
       [&](const MatrixVar<double>& W, const MatrixVar<double>& b) {

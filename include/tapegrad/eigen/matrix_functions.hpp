@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include "tapegrad/core/rules.hpp"
 #include "tapegrad/eigen/matrix_ops.hpp"
@@ -241,6 +243,25 @@ Var<T> prod(const MatrixVar<T>& A) {
   Tape<T>& tape = detail::active_or_throw<T>();
   detail::check_operand(tape, A, "prod");
   const Eigen::Index n = A.size();
+  const Index fa = A.first_slot();
+  if constexpr (std::is_floating_point_v<T>) {
+    // d prod / d a_k = prod / a_k whenever prod is a finite normal number (then no a_k is
+    // 0, Inf or NaN, and the quotient is as accurate as the product of the other entries).
+    // Eigen's product and one vectorizable division per entry in the backward run ~3x
+    // faster than the two sequential prefix/suffix passes below (P6, 1,000 entries).
+    const T product = A.value().prod();
+    using std::abs;
+    using std::isfinite;
+    if (isfinite(product) && abs(product) >= std::numeric_limits<T>::min()) {
+      const T* a = A.value().data();
+      return detail::record_scalar(tape, product, [a, product, fa, n](T* adj, Index first) {
+        const T g = adj[first] * product;
+        for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += g / a[k];
+      });
+    }
+  }
+  // Zeros, overflow, underflow, NaN (and non-IEEE scalars): the product of the other
+  // entries, exactly, from prefix and suffix products.
   const T* a = A.value().data();
   T* others = tape.arena().template allocate_array<T>(static_cast<std::size_t>(n));
   T running(1);
@@ -254,7 +275,6 @@ Var<T> prod(const MatrixVar<T>& A) {
     others[k] *= running;
     running *= a[k];
   }
-  const Index fa = A.first_slot();
   return detail::record_scalar(tape, product, [others, fa, n](T* adj, Index first) {
     const T g = adj[first];
     for (Eigen::Index k = 0; k < n; ++k) adj[fa + k] += g * others[k];
