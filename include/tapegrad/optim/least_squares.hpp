@@ -11,9 +11,9 @@
 ///     auto r = optim::least_squares([&](const auto& b) { return residuals(b); }, b0);
 ///     // r.w, r.loss = ||r||^2 / 2, r.residuals, r.jacobian, r.gradient = J^T r, ...
 ///
-/// The gradient of L is g = J^T r. With the column scaling D = diag(d_j), d_j the
-/// largest column norm ||J_j|| seen so far (MINPACK's; D = I with jacobian_scaling =
-/// false), a damped step p(mu) solves
+/// The gradient of L is g = J^T r. With a scaling D (D = I by default, as SciPy's
+/// x_scale = 1; with jacobian_scaling, D = diag(d_j), d_j the largest column norm
+/// ||J_j|| seen so far, MINPACK's mode 1), a damped step p(mu) solves
 ///     (J^T J + mu D^2) p = -J^T r,
 /// the minimizer of the local model ||r + J p||^2 / 2 + mu ||D p||^2 / 2.
 ///   Levenberg-Marquardt  Moré's trust-region form (MINPACK's lmder/lmpar): mu is the
@@ -80,8 +80,10 @@ struct LeastSquaresOptions {
   std::int64_t max_evaluations = 0;  ///< evaluations of r (0: 100 n)
   std::int64_t max_steps = 100000;   ///< iterations, one Jacobian each
   T initial_step_bound = T(100);   ///< Delta_0 = this x ||D w_0|| (MINPACK's factor)
-  /// D from the column norms of J (MINPACK's mode 1); false: D = I (SciPy's x_scale = 1).
-  bool jacobian_scaling = true;
+  /// D from the column norms of J (MINPACK's mode 1, SciPy's x_scale = "jac"); false
+  /// (SciPy's default x_scale = 1): D = I. Scaling helps badly scaled problems and can
+  /// slow large-residual ones (docs/optim.md).
+  bool jacobian_scaling = false;
   /// Called at every accepted point with (k, w_k, L_k, g_k); return false to stop.
   std::function<bool(std::int64_t, const Eigen::VectorX<T>&, T, const Eigen::VectorX<T>&)> on_step;
   std::ostream* progress = nullptr;  ///< if set, prints a line every print_every iterations
