@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "problems/rosenbrock.hpp"
 #include "tapegrad/optim/optim.hpp"
 #include "test_support.hpp"
 
@@ -14,20 +15,19 @@ namespace optim = tapegrad::optim;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
+using test_problems::rosenbrock;
+
 namespace {
-auto rosenbrock = [](const auto& w) {
-  return (1.0 - w[0]) * (1.0 - w[0]) + 100.0 * (w[1] - w[0] * w[0]) * (w[1] - w[0] * w[0]);
-};
-// f(w) = (1/2) w^T A w - b^T w with A = diag(1, 4, 9, 16) plus a coupling
-const MatrixXd A = (MatrixXd(4, 4) << 1, 0.5, 0, 0, 0.5, 4, 0.5, 0, 0, 0.5, 9, 0.5, 0, 0, 0.5, 16).finished();
-const VectorXd b = VectorXd{{1.0, -2.0, 3.0, -4.0}};
+// f(w) = (1/2) w^T Q w - c^T w with Q = diag(1, 4, 9, 16) plus a coupling
+const MatrixXd Q = (MatrixXd(4, 4) << 1, 0.5, 0, 0, 0.5, 4, 0.5, 0, 0, 0.5, 9, 0.5, 0, 0, 0.5, 16).finished();
+const VectorXd c = VectorXd{{1.0, -2.0, 3.0, -4.0}};
 auto quadratic = [](const auto& w) {
   using S = typename std::decay_t<decltype(w)>::Scalar;
   S value = 0.0;
   for (Eigen::Index i = 0; i < 4; ++i) {
     S row = 0.0;
-    for (Eigen::Index j = 0; j < 4; ++j) row += A(i, j) * w[j];
-    value += 0.5 * w[i] * row - b[i] * w[i];
+    for (Eigen::Index j = 0; j < 4; ++j) row += Q(i, j) * w[j];
+    value += 0.5 * w[i] * row - c[i] * w[i];
   }
   return value;
 };
@@ -59,7 +59,7 @@ TEST_CASE("conjugate gradients reach closed-form minima", "[optim][cg]") {
   o.loss_tolerance = 0;
   const auto q = optim::conjugate_gradient(quadratic, VectorXd::Zero(4), o);
   CHECK(q.status == optim::Status::gradient_tolerance);
-  CHECK((q.w - A.ldlt().solve(b)).cwiseAbs().maxCoeff() < 1e-10);
+  CHECK((q.w - Q.ldlt().solve(c)).cwiseAbs().maxCoeff() < 1e-10);
   CHECK(q.steps <= 20);
   o.gradient_tolerance = 1e-8;
   const auto r = optim::conjugate_gradient(rosenbrock, VectorXd{{-1.2, 1.0}}, o);
@@ -86,7 +86,7 @@ TEST_CASE("newton_cg on a quadratic: inexact Newton steps, every one accepted", 
   // CG stops at ||H p + g|| <= min(1/2, sqrt||g||) ||g||, so the residual shrinks superlinearly: a few
   // steps, each at most 4 products (CG on a 4x4 system ends in 4), and the model is exact (rho = 1).
   CHECK(r.status == optim::Status::gradient_tolerance);
-  CHECK((r.w - A.ldlt().solve(b)).cwiseAbs().maxCoeff() < 1e-12);
+  CHECK((r.w - Q.ldlt().solve(c)).cwiseAbs().maxCoeff() < 1e-12);
   CHECK(r.steps <= 8);
   CHECK(r.hessian_vector_products <= 4 * r.steps);
   CHECK(r.function_evaluations == r.steps + 1);  // no rejected step

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "problems/rosenbrock.hpp"
 #include "tapegrad/io/csv.hpp"
 #include "tapegrad/optim/optim.hpp"
 #include "test_support.hpp"
@@ -17,10 +18,9 @@ namespace optim = tapegrad::optim;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
+using test_problems::rosenbrock;
+
 namespace {
-auto rosenbrock = [](const auto& w) {
-  return (1.0 - w[0]) * (1.0 - w[0]) + 100.0 * (w[1] - w[0] * w[0]) * (w[1] - w[0] * w[0]);
-};
 
 // A symmetric positive definite matrix with eigenvalues 1 .. kappa.
 MatrixXd spd(Eigen::Index n, double kappa, std::uint64_t seed) {

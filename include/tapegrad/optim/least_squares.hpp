@@ -228,17 +228,10 @@ class LeastSquaresDriver {
     ++out_.steps;
     return std::nullopt;
   }
-  Status diverged(const std::string& what) {
-    out_.message = what + " at iteration " + std::to_string(out_.steps);
-    return Status::diverged;
-  }
+  Status diverged(const std::string& what) { return diverged_at_iteration(out_, what); }
   void finish(Status status) {
-    out_.status = status;
-    out_.w = w_;
-    out_.loss = loss_;
-    out_.gradient = g_;
+    finish_result(out_, status, w_, loss_, g_, to_string(status));
     out_.residuals = res_;
-    if (out_.message.empty()) out_.message = to_string(status);
   }
 
   /// (1/2)||r(w)||^2, writing r(w) into res; r recorded on this driver's tape, values only.

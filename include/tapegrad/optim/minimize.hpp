@@ -82,6 +82,25 @@ struct MinimizeResult {
 
 namespace detail {
 
+/// A solver's end (lbfgs, conjugate_gradient, newton_cg, least_squares): the status, the
+/// point with its loss and gradient, and `message` unless the run already left one.
+template <class T>
+void finish_result(MinimizeResult<T>& r, Status status, const Eigen::VectorX<T>& w, const T& loss,
+                   const Eigen::VectorX<T>& g, const std::string& message) {
+  r.status = status;
+  r.w = w;
+  r.loss = loss;
+  r.gradient = g;
+  if (r.message.empty()) r.message = message;
+}
+
+/// A solver's run that met a non-finite loss or gradient: says where, returns diverged.
+template <class T>
+Status diverged_at_iteration(MinimizeResult<T>& r, const std::string& what) {
+  r.message = what + " at iteration " + std::to_string(r.steps);
+  return Status::diverged;
+}
+
 /// minimize()'s driver for the step loop: a learning-rate step of an Optimizer.
 template <class F, class T>
 class GradientDescentDriver {

@@ -116,17 +116,8 @@ class SolverDriver {
     ++r_.steps;
     return std::nullopt;
   }
-  Status diverged(const std::string& what) {
-    r_.message = what + " at iteration " + std::to_string(r_.steps);
-    return Status::diverged;
-  }
-  void finish(Status status) {
-    r_.status = status;
-    r_.w = w_;
-    r_.loss = loss_;
-    r_.gradient = g_;
-    if (r_.message.empty()) r_.message = message(status);
-  }
+  Status diverged(const std::string& what) { return diverged_at_iteration(r_, what); }
+  void finish(Status status) { finish_result(r_, status, w_, loss_, g_, message(status)); }
 
   /// max_i |g_i| (no bounds).
   T stationarity() const { return g_.cwiseAbs().maxCoeff(); }

@@ -54,85 +54,55 @@ TAPEGRAD_INLINE T selected(const T& a, const T& b, bool pick) {
   return a == b ? T(0.5) : (pick ? T(1) : T(0));
 }
 
+/// A selection rule: value, d/da and d/db from Pick::picks_a(a, b), whether a is the
+/// argument returned (max, min, fmax, fmin differ only there).
+template <class Pick>
+struct Selection {
+  template <class T>
+  static TAPEGRAD_INLINE T value(const T& a, const T& b) {
+    return Pick::picks_a(a, b) ? a : b;
+  }
+  template <class T>
+  static TAPEGRAD_INLINE T da(const T& a, const T& b, const T&) {
+    return selected(a, b, Pick::picks_a(a, b));
+  }
+  template <class T>
+  static TAPEGRAD_INLINE T db(const T& a, const T& b, const T&) {
+    return selected(a, b, !Pick::picks_a(a, b));
+  }
+};
+
 /// max(a, b), which returns a unless a < b (std::max); d/da = 1 where a is selected
-struct Max {
+struct Max : Selection<Max> {
   template <class T>
   static TAPEGRAD_INLINE bool picks_a(const T& a, const T& b) {
     return !(a < b);
   }
-  template <class T>
-  static TAPEGRAD_INLINE T value(const T& a, const T& b) {
-    return picks_a(a, b) ? a : b;
-  }
-  template <class T>
-  static TAPEGRAD_INLINE T da(const T& a, const T& b, const T&) {
-    return selected(a, b, picks_a(a, b));
-  }
-  template <class T>
-  static TAPEGRAD_INLINE T db(const T& a, const T& b, const T&) {
-    return selected(a, b, !picks_a(a, b));
-  }
 };
 
 /// min(a, b), which returns a unless b < a (std::min); d/da = 1 where a is selected
-struct Min {
+struct Min : Selection<Min> {
   template <class T>
   static TAPEGRAD_INLINE bool picks_a(const T& a, const T& b) {
     return !(b < a);
   }
-  template <class T>
-  static TAPEGRAD_INLINE T value(const T& a, const T& b) {
-    return picks_a(a, b) ? a : b;
-  }
-  template <class T>
-  static TAPEGRAD_INLINE T da(const T& a, const T& b, const T&) {
-    return selected(a, b, picks_a(a, b));
-  }
-  template <class T>
-  static TAPEGRAD_INLINE T db(const T& a, const T& b, const T&) {
-    return selected(a, b, !picks_a(a, b));
-  }
 };
 
 /// fmax(a, b): max, but a NaN argument loses to a number (both NaN: a)
-struct Fmax {
+struct Fmax : Selection<Fmax> {
   template <class T>
   static TAPEGRAD_INLINE bool picks_a(const T& a, const T& b) {
     using std::isnan;
     return isnan(b) || (!isnan(a) && !(a < b));
   }
-  template <class T>
-  static TAPEGRAD_INLINE T value(const T& a, const T& b) {
-    return picks_a(a, b) ? a : b;
-  }
-  template <class T>
-  static TAPEGRAD_INLINE T da(const T& a, const T& b, const T&) {
-    return selected(a, b, picks_a(a, b));
-  }
-  template <class T>
-  static TAPEGRAD_INLINE T db(const T& a, const T& b, const T&) {
-    return selected(a, b, !picks_a(a, b));
-  }
 };
 
 /// fmin(a, b): min, but a NaN argument loses to a number (both NaN: a)
-struct Fmin {
+struct Fmin : Selection<Fmin> {
   template <class T>
   static TAPEGRAD_INLINE bool picks_a(const T& a, const T& b) {
     using std::isnan;
     return isnan(b) || (!isnan(a) && !(b < a));
-  }
-  template <class T>
-  static TAPEGRAD_INLINE T value(const T& a, const T& b) {
-    return picks_a(a, b) ? a : b;
-  }
-  template <class T>
-  static TAPEGRAD_INLINE T da(const T& a, const T& b, const T&) {
-    return selected(a, b, picks_a(a, b));
-  }
-  template <class T>
-  static TAPEGRAD_INLINE T db(const T& a, const T& b, const T&) {
-    return selected(a, b, !picks_a(a, b));
   }
 };
 
