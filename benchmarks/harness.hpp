@@ -12,6 +12,9 @@
 ///     struct F { template <class S> S operator()(const S* x) const; };
 /// and add_generic_rows() runs that same code with double, Var<double> and the peers'
 /// active types, so "the scalar form" means the same source everywhere.
+///
+/// Jacobian problems (JacobianProblem, at the end) have their own registry and table: their
+/// rows compute an m x n Jacobian, checked against finite differences of the plain f.
 
 #include <benchmark/benchmark.h>
 
@@ -22,6 +25,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -255,5 +259,93 @@ void add_generic_rows(Problem& p, const F& f) {
   p.add(Kind::tapegrad_scalar, [f, x] { return std::make_unique<TapegradScalar<F>>(f, x); });
   add_peer_rows(p, f);
 }
+
+// ---- Jacobian problems ------------------------------------------------------------------
+// A separate registry beside the gradient problems: a JacobianProblem is a point x, its
+// plain residual function (the reference of the finite-difference check) and rows that
+// compute the m x n Jacobian (or, the f row, the m residuals). main.cpp checks, times and
+// tabulates them after the gradient problems.
+
+/// What a Jacobian row computes; the order is the order of its table.
+enum class JacobianKind {
+  f,                   // the plain-double residuals r(x): the m values, no Jacobian
+  hand,                // a hand-written analytic Jacobian
+  tapegrad_automatic,  // tapegrad::jacobian(f, x): the mode picked by shape
+  tapegrad_forward,    // tapegrad::jacobian(f, x, JacobianMode::forward)
+  tapegrad_reverse,    // tapegrad::jacobian(f, x, JacobianMode::reverse)
+};
+
+/// The row label of the Jacobian table.
+const char* label(JacobianKind kind);
+
+/// One Jacobian row's live state for one benchmark run or check.
+class JacobianEvaluator {
+ public:
+  virtual ~JacobianEvaluator() = default;
+  /// One call: the m x n Jacobian, or the m residuals (m x 1) for the f row.
+  virtual Eigen::MatrixXd run() = 0;
+  /// The timed Google Benchmark loop over the same call.
+  virtual void time(benchmark::State& state) = 0;
+};
+
+/// A JacobianEvaluator around a callable returning an Eigen matrix or vector by value.
+template <class F>
+class JacobianEvaluatorOf final : public JacobianEvaluator {
+ public:
+  explicit JacobianEvaluatorOf(F f) : f_(std::move(f)) {}
+  Eigen::MatrixXd run() override {
+    result_ = f_();
+    return result_;
+  }
+  void time(benchmark::State& state) override {
+    for (auto _ : state) {
+      result_ = f_();  // a move: the result's buffer is the callee's
+      double* data = result_.data();
+      benchmark::DoNotOptimize(data);
+      benchmark::ClobberMemory();  // x is reread and the result written every iteration
+    }
+  }
+
+ private:
+  F f_;
+  std::decay_t<std::invoke_result_t<F&>> result_;
+};
+
+/// Wraps a callable returning an Eigen matrix or vector (the Jacobian, or f's residuals).
+template <class F>
+std::unique_ptr<JacobianEvaluator> jacobian_evaluator(F f) {
+  return std::make_unique<JacobianEvaluatorOf<F>>(std::move(f));
+}
+
+/// A row of a Jacobian table: its kind and how to make its evaluator.
+struct JacobianRow {
+  JacobianKind kind;
+  std::function<std::unique_ptr<JacobianEvaluator>()> make;
+};
+
+/// A Jacobian benchmark problem: a point, its plain residuals, its rows, its target.
+struct JacobianProblem {
+  std::string id;    // "J1"
+  std::string name;  // "hand_tracking"
+  std::string size;  // "n = 26 pose inputs, m = 600 residuals ..."
+  Eigen::VectorXd x;
+  std::function<Eigen::VectorXd(const Eigen::VectorXd&)> residuals;  // plain double: the check's reference
+  std::vector<JacobianRow> rows;
+  double jacobian_over_f = 0;          // target: tapegrad::jacobian(f, x) (automatic) / plain f; 0 = none
+  std::function<std::string()> note;   // a line for the checks and the table (the mode jacobian picks)
+
+  /// Adds a row made by `make`, a callable returning std::unique_ptr<JacobianEvaluator>.
+  template <class Make>
+  void add(JacobianKind kind, Make make) {
+    rows.push_back(JacobianRow{kind, std::function<std::unique_ptr<JacobianEvaluator>()>(std::move(make))});
+  }
+};
+
+/// Every Jacobian problem, registered by the problem files at start-up.
+std::vector<JacobianProblem>& jacobian_problems();
+/// Registers a Jacobian problem from a static object: `static const RegisterJacobian r(make);`.
+struct RegisterJacobian {
+  explicit RegisterJacobian(JacobianProblem (*make)()) { jacobian_problems().push_back(make()); }
+};
 
 }  // namespace tapegrad_bench

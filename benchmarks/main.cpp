@@ -4,10 +4,12 @@
 // tapegrad_bench: checks every gradient row against the hand-written gradient, times every
 // row with Google Benchmark (5 repetitions by default) and prints ONE table of median
 // times and ratios, tapegrad's tape statistics and the targets of the performance issue.
+// The Jacobian problems (J1, ...) follow: checked against finite differences, timed in the
+// same run, and tabulated after the gradient output.
 //
 //   tapegrad_bench [--check_only] [--tapegrad_time=cpu|real] [--benchmark_* flags]
 //
-// --check_only runs the checks and exits (non-zero if any gradient is off).
+// --check_only runs the checks and exits (non-zero if any gradient or Jacobian is off).
 // --tapegrad_time: the table reports the median CPU time per call (default: on a shared
 // machine, time spent descheduled is not the code's) or the median real (wall) time. Every usual
 // Google Benchmark flag works: --benchmark_filter=P3, --benchmark_repetitions=9,
@@ -59,13 +61,38 @@ const KindNames& names(Kind kind) {
     if (n.kind == kind) return n;
   return kNames[0];  // unreachable: every Kind is listed
 }
+
+/// The names of a Jacobian row kind: its table label and its Google Benchmark name.
+struct JacobianKindNames {
+  JacobianKind kind;
+  const char* label;
+  const char* key;
+};
+constexpr JacobianKindNames kJacobianNames[] = {
+    {JacobianKind::f, "f, plain residuals (double)", "f"},
+    {JacobianKind::hand, "hand-written Jacobian", "hand"},
+    {JacobianKind::tapegrad_automatic, "tapegrad::jacobian(f, x), automatic", "tapegrad_jacobian"},
+    {JacobianKind::tapegrad_forward, "tapegrad::jacobian, forced forward", "tapegrad_forward"},
+    {JacobianKind::tapegrad_reverse, "tapegrad::jacobian, forced reverse", "tapegrad_reverse"},
+};
+const JacobianKindNames& names(JacobianKind kind) {
+  for (const JacobianKindNames& n : kJacobianNames)
+    if (n.kind == kind) return n;
+  return kJacobianNames[0];  // unreachable: every JacobianKind is listed
+}
 }  // namespace
 
 const char* label(Kind kind) { return names(kind).label; }
 const char* peer_column(Kind kind) { return names(kind).peer_column; }
+const char* label(JacobianKind kind) { return names(kind).label; }
 
 std::vector<Problem>& problems() {
   static std::vector<Problem> all;
+  return all;
+}
+
+std::vector<JacobianProblem>& jacobian_problems() {
+  static std::vector<JacobianProblem> all;
   return all;
 }
 
@@ -151,6 +178,76 @@ bool check_all(std::map<std::string, TapeStats>& stats) {
       }
       if (const auto s = ev->tape_stats()) stats[p.id + (s->vectorized ? " vectorized" : "")] = *s;
       if (const std::string note = ev->note(); !note.empty()) std::printf("      %s\n", note.c_str());
+    }
+  }
+  return ok;
+}
+
+// ---- Jacobian checks --------------------------------------------------------------------
+
+constexpr double kJacobianTolerance = 1e-6;
+
+/// The Jacobian of r at x by fourth-order central differences, per column
+/// (8 (r(x + h) - r(x - h)) - (r(x + 2h) - r(x - 2h))) / 12h with h = 1e-3 max(1, |x_j|):
+/// truncation O(h^4) and rounding O(eps |r| / h) stay near 1e-13 absolute, so the limit holds
+/// even for entries near max_relative_error's floor (1e-6 of the largest), where a
+/// second-order difference's error (at best ~1e-10) would not.
+Eigen::MatrixXd finite_difference_jacobian(const std::function<Eigen::VectorXd(const Eigen::VectorXd&)>& r,
+                                           const Eigen::VectorXd& x) {
+  const Eigen::Index n = x.size();
+  Eigen::MatrixXd J(r(x).size(), n);
+  Eigen::VectorXd y = x;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const double h = 1e-3 * std::max(1.0, std::abs(x[j]));
+    const auto at = [&](double step) -> Eigen::VectorXd {
+      y[j] = x[j] + step;
+      Eigen::VectorXd v = r(y);
+      y[j] = x[j];
+      return v;
+    };
+    J.col(j) = (8 * (at(h) - at(-h)) - (at(2 * h) - at(-2 * h))) / (12 * h);
+  }
+  return J;
+}
+
+/// The entries of a matrix, column by column, for max_relative_error.
+std::vector<double> entries(const Eigen::MatrixXd& A) { return std::vector<double>(A.data(), A.data() + A.size()); }
+
+/// Runs every Jacobian row twice (the second call on a warm workspace) and compares it
+/// with the finite-difference Jacobian of the plain residuals; the f row, with the plain
+/// residuals. Prints one line per row; returns false if any error exceeds kJacobianTolerance.
+bool check_jacobians() {
+  if (jacobian_problems().empty()) return true;
+  std::printf("\nJacobian checks: max relative error per entry against fourth-order central finite\n"
+              "differences of the plain residuals (an entry below 1e-6 of the largest is measured\n"
+              "against that); the f row: its residuals against the plain residuals; limit %.0e.\n",
+              kJacobianTolerance);
+  bool ok = true;
+  for (const JacobianProblem& p : jacobian_problems()) {
+    std::printf("  %s %s (%s)\n", p.id.c_str(), p.name.c_str(), p.size.c_str());
+    if (p.note) std::printf("      %s\n", p.note().c_str());
+    const Eigen::MatrixXd r_ref = p.residuals(p.x);
+    const Eigen::MatrixXd J_ref = finite_difference_jacobian(p.residuals, p.x);
+    for (const JacobianRow& row : p.rows) {
+      const auto ev = row.make();
+      const bool values = row.kind == JacobianKind::f;
+      const Eigen::MatrixXd& ref = values ? r_ref : J_ref;
+      double error = 0;
+      for (int call = 0; call < 2; ++call) {  // the second call reuses the warm tape
+        const Eigen::MatrixXd got = ev->run();
+        const bool same_shape = got.rows() == ref.rows() && got.cols() == ref.cols();
+        error = same_shape ? worse(error, max_relative_error(entries(got), entries(ref)))
+                           : std::numeric_limits<double>::quiet_NaN();
+        if (!same_shape) break;
+      }
+      const bool row_ok = error <= kJacobianTolerance;
+      std::printf("    %-40s %-9s %.1e%s\n", label(row.kind), values ? "residuals" : "Jacobian", error,
+                  row_ok ? "" : "   <-- FAILED");
+      if (!row_ok) {
+        std::fprintf(stderr, "tapegrad_bench: FAILED check: %s %s, row \"%s\": error %.1e (limit %.0e)\n",
+                     p.id.c_str(), p.name.c_str(), label(row.kind), error, kJacobianTolerance);
+        ok = false;
+      }
     }
   }
   return ok;
@@ -430,6 +527,53 @@ void print_targets(const Medians& medians) {
               "measured by benchmarks/run.sh\n");
 }
 
+/// The name of a Jacobian row for Google Benchmark's output and --benchmark_filter.
+std::string bench_name(const JacobianProblem& p, const JacobianRow& r) {
+  return p.id + "_" + p.name + "/" + names(r.kind).key;
+}
+
+/// The Jacobian problems' table (median time per call, ratio to the plain residuals f)
+/// and their targets, from the same run as the gradient table.
+void print_jacobians(const Collector& collector, int repetitions, bool interleaved, bool cpu_time) {
+  if (jacobian_problems().empty()) return;
+  std::printf("\n=== tapegrad Jacobians: median %s time per call over %d repetitions%s ===\n",
+              cpu_time ? "CPU" : "real", repetitions, interleaved ? " (randomly interleaved)" : "");
+  std::printf("/f: time / the plain residual function f (double) of the same problem, same run.\n");
+  std::map<std::string, std::map<JacobianKind, Timing>> medians;
+  for (const JacobianProblem& p : jacobian_problems()) {
+    std::map<JacobianKind, Timing>& t = medians[p.id];
+    for (const JacobianRow& r : p.rows) t[r.kind] = timing(collector, bench_name(p, r));
+    std::printf("\n%s %s, %s\n", p.id.c_str(), p.name.c_str(), p.size.c_str());
+    if (std::none_of(t.begin(), t.end(), [](const auto& kt) { return kt.second.present; })) {
+      std::printf("  (not run: excluded by --benchmark_filter)\n");
+      continue;
+    }
+    if (p.note) std::printf("  %s\n", p.note().c_str());
+    std::printf("  %-40s %12s %6s %8s\n", "", "time/call", "cv", "/f");
+    const double f = t.count(JacobianKind::f) && t.at(JacobianKind::f).present ? t.at(JacobianKind::f).median : 0;
+    for (const JacobianRow& r : p.rows) {
+      const Timing& tk = t.at(r.kind);
+      if (!tk.present) {
+        std::printf("  %-40s (not run: excluded by --benchmark_filter)\n", label(r.kind));
+        continue;
+      }
+      char cv[32];
+      std::snprintf(cv, sizeof cv, "%5.1f%%", 100 * tk.cv);
+      std::printf("  %-40s %12s %6s %8s\n", label(r.kind), format_time(tk.median).c_str(), cv,
+                  format_ratio(f > 0 ? tk.median / f : 0).c_str());
+    }
+  }
+  std::printf("\nJacobian targets (measured in this run):\n");
+  for (const JacobianProblem& p : jacobian_problems()) {
+    if (!p.jacobian_over_f) continue;
+    const std::map<JacobianKind, Timing>& t = medians.at(p.id);
+    const auto jt = t.find(JacobianKind::tapegrad_automatic), ft = t.find(JacobianKind::f);
+    const bool present = jt != t.end() && ft != t.end() && jt->second.present && ft->second.present;
+    print_target(p.id + " " + p.name + ": tapegrad::jacobian(f, x) / plain f", "<=", p.jacobian_over_f,
+                 present ? jt->second.median / ft->second.median : 0, present);
+  }
+}
+
 }  // namespace
 }  // namespace tapegrad_bench
 
@@ -485,8 +629,11 @@ int main(int argc, char** argv) {
 #endif
 
   std::map<std::string, TapeStats> stats;
-  if (!check_all(stats)) {
-    std::fprintf(stderr, "tapegrad_bench: gradient checks failed; nothing was timed\n");
+  const bool gradients_ok = check_all(stats);
+  const bool jacobians_ok = check_jacobians();
+  if (!gradients_ok || !jacobians_ok) {
+    std::fprintf(stderr, "tapegrad_bench: %s checks failed; nothing was timed\n",
+                 gradients_ok ? "Jacobian" : jacobians_ok ? "gradient" : "gradient and Jacobian");
     return 1;
   }
   if (check_only) return 0;
@@ -498,6 +645,13 @@ int main(int argc, char** argv) {
         std::vector<double> g(p.x.size());
         ev->run(g.data());  // warm-up: tapes and traces reach their size outside the timing
         ev->time(state, g.data());
+      })->Unit(benchmark::kMicrosecond)->UseRealTime();
+  for (const JacobianProblem& p : jacobian_problems())
+    for (const JacobianRow& r : p.rows)
+      benchmark::RegisterBenchmark(bench_name(p, r).c_str(), [&r](benchmark::State& state) {
+        const auto ev = r.make();
+        ev->run();  // warm-up: the per-thread tape reaches its size outside the timing
+        ev->time(state);
       })->Unit(benchmark::kMicrosecond)->UseRealTime();
 
   std::printf("\nTiming (one line per row: the median of the repetitions)...\n");
@@ -517,6 +671,7 @@ int main(int argc, char** argv) {
   print_tape_stats(stats);
   print_vectorized_stats(stats);
   print_targets(medians);
+  print_jacobians(collector, repetitions, interleaved, cpu_time);
   benchmark::Shutdown();
   return 0;
 }
