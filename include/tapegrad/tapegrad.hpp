@@ -12,12 +12,12 @@
 #include "tapegrad/core/functional.hpp"
 #include "tapegrad/core/hessian.hpp"
 #include "tapegrad/core/math.hpp"
+#include "tapegrad/core/mixed_products.hpp"
+#include "tapegrad/core/num_traits.hpp"
 #include "tapegrad/core/tape.hpp"
 #include "tapegrad/core/var.hpp"
 
 #include "tapegrad/eigen/matrix.hpp"
-#include "tapegrad/eigen/mixed_products.hpp"
-#include "tapegrad/eigen/num_traits.hpp"
 #include "tapegrad/eigen/values.hpp"
 
 #include "tapegrad/check/gradcheck.hpp"

@@ -29,7 +29,7 @@
 
 #include "tapegrad/core/dual.hpp"
 #include "tapegrad/core/errors.hpp"
-#include "tapegrad/eigen/num_traits.hpp"
+#include "tapegrad/core/num_traits.hpp"
 
 namespace tapegrad {
 namespace detail {

@@ -24,7 +24,7 @@
 
 #include "tapegrad/core/forward.hpp"
 #include "tapegrad/core/math.hpp"
-#include "tapegrad/eigen/mixed_products.hpp"
+#include "tapegrad/core/mixed_products.hpp"
 
 namespace tapegrad {
 namespace detail {

@@ -10,7 +10,7 @@
 #include <Eigen/Core>
 #include <string>
 
-#include "tapegrad/eigen/mixed_products.hpp"
+#include "tapegrad/core/mixed_products.hpp"
 
 namespace tapegrad {
 namespace detail {

@@ -14,7 +14,7 @@
 
 #include <Eigen/Core>
 
-#include "tapegrad/eigen/num_traits.hpp"
+#include "tapegrad/core/num_traits.hpp"
 
 namespace tapegrad::detail {
 
