@@ -46,6 +46,12 @@ class Adolc final : public Timed<Adolc<F>> {
       : f_(std::move(f)), x_(std::move(x)), tag_(tag), mode_(mode), ax_(x_.size()) {
     if (mode_ == Mode::one_trace) record(0);
   }
+  // ADOL-C holds at most TBUFNUM (32) Taylor buffers at once, and a trace keeps its buffer
+  // until it is removed: with a row's evaluator gone, its trace and buffer go too (the
+  // next evaluator of the row records the trace anew).
+  ~Adolc() override { removeTape(tag_, ADOLC_REMOVE_COMPLETELY); }
+  Adolc(const Adolc&) = delete;
+  Adolc& operator=(const Adolc&) = delete;
 
   TAPEGRAD_INLINE double compute(double* g) {
     const int n = static_cast<int>(x_.size());
