@@ -63,6 +63,29 @@ std::vector<double> make_point(const Data& data, std::uint64_t seed) {
   return w;
 }
 
+/// Per component, independent of the points: Q's diagonal exp(q) into qdiag (k x d),
+/// sum_j q_j into sumq (k); returns the Wishart prior. Shared by the generic objective
+/// and the hand-written gradient, which needs the same forward quantities.
+template <class S>
+S component_terms(const Data& D, const S* icf, S* qdiag, S* sumq) {
+  using std::exp;
+  const std::size_t d = D.d, ni = D.icf_size();
+  S prior = 0.0;
+  for (std::size_t c = 0; c < D.k; ++c) {
+    const S* q = icf + c * ni;
+    S sq = 0.0, frob = 0.0;
+    for (std::size_t j = 0; j < d; ++j) {
+      qdiag[c * d + j] = exp(q[j]);
+      sq += q[j];
+      frob += qdiag[c * d + j] * qdiag[c * d + j];
+    }
+    for (std::size_t j = d; j < ni; ++j) frob += q[j] * q[j];
+    sumq[c] = sq;
+    prior += 0.5 * kGamma * kGamma * frob - kM * sq;
+  }
+  return prior;
+}
+
 /// L, written once for every scalar type S.
 struct GmmObjective {
   std::shared_ptr<const Data> data;
@@ -89,21 +112,8 @@ struct GmmObjective {
     const S* mu = w + k;
     const S* icf = w + k + k * d;
 
-    // Per component, independent of the points: Q's diagonal exp(q), sum_j q_j, the prior.
     std::vector<S> qdiag(k * d), sumq(k), diff(d), v(k);
-    S prior = 0.0;
-    for (std::size_t c = 0; c < k; ++c) {
-      const S* q = icf + c * ni;
-      S sq = 0.0, frob = 0.0;
-      for (std::size_t j = 0; j < d; ++j) {
-        qdiag[c * d + j] = exp(q[j]);
-        sq += q[j];
-        frob += qdiag[c * d + j] * qdiag[c * d + j];
-      }
-      for (std::size_t j = d; j < ni; ++j) frob += q[j] * q[j];
-      sumq[c] = sq;
-      prior += 0.5 * kGamma * kGamma * frob - kM * sq;
-    }
+    const S prior = component_terms(D, icf, qdiag.data(), sumq.data());
 
     S total = 0.0;
     for (std::size_t i = 0; i < D.n; ++i) {
@@ -151,19 +161,7 @@ class HandGradient {
     double* g_icf = g + k + k * d;
     std::fill(g, g + D.params(), 0.0);
 
-    double prior = 0;
-    for (std::size_t c = 0; c < k; ++c) {
-      const double* q = icf + c * ni;
-      double sq = 0, frob = 0;
-      for (std::size_t j = 0; j < d; ++j) {
-        qdiag_[c * d + j] = std::exp(q[j]);
-        sq += q[j];
-        frob += qdiag_[c * d + j] * qdiag_[c * d + j];
-      }
-      for (std::size_t j = d; j < ni; ++j) frob += q[j] * q[j];
-      sumq_[c] = sq;
-      prior += 0.5 * kGamma * kGamma * frob - kM * sq;
-    }
+    const double prior = component_terms(D, icf, qdiag_.data(), sumq_.data());
 
     double total = 0;
     for (std::size_t i = 0; i < D.n; ++i) {

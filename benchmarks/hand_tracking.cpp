@@ -62,30 +62,30 @@ struct Hand {
   std::vector<double> target;       // 3 coordinates per vertex
 };
 
-/// R <- R Rx(a): turns the frame R about its own x axis (flexion).
+/// R <- R G(a): turns the frame R by a about its own axis normal to columns p and q
+/// (p, q = 1, 2: the x axis, flexion; 0, 1: the z axis, abduction).
 template <class S>
-void turn_x(S* R, const S& a) {
+void turn(S* R, const S& a, int p, int q) {
   using std::cos;
   using std::sin;
   const S c = cos(a), s = sin(a);
   for (int i = 0; i < 3; ++i) {
-    const S y = R[3 * i + 1], z = R[3 * i + 2];
-    R[3 * i + 1] = c * y + s * z;
-    R[3 * i + 2] = c * z - s * y;
+    const S u = R[3 * i + p], v = R[3 * i + q];
+    R[3 * i + p] = c * u + s * v;
+    R[3 * i + q] = c * v - s * u;
   }
 }
 
-/// R <- R Rz(a): turns the frame R about its own z axis (abduction).
+/// R <- R Rx(a): flexion.
+template <class S>
+void turn_x(S* R, const S& a) {
+  turn(R, a, 1, 2);
+}
+
+/// R <- R Rz(a): abduction.
 template <class S>
 void turn_z(S* R, const S& a) {
-  using std::cos;
-  using std::sin;
-  const S c = cos(a), s = sin(a);
-  for (int i = 0; i < 3; ++i) {
-    const S x = R[3 * i], y = R[3 * i + 1];
-    R[3 * i] = c * x + s * y;
-    R[3 * i + 1] = c * y - s * x;
-  }
+  turn(R, a, 0, 1);
 }
 
 /// R = Rz(a) Ry(b) Rx(c), written out: the global rotation.
