@@ -25,11 +25,12 @@ cxx=${CXX_FUZZ:-clang++}
 
 # The targets: a name and the longest input libFuzzer may make. Each is
 # tests/fuzz/<name>.cpp with its seeds in tests/fuzz/corpus/<name>/, and needs zlib if
-# its line says so. A new reader (the optim checkpoint loader) joins with one line.
+# its line says so. A new reader joins with one line.
 targets=(
   "fuzz_csv          8192"
   "fuzz_labeled_csv  8192"
   "fuzz_gzip        16384 zlib"
+  "fuzz_checkpoint   4096 zlib"
 )
 
 skip() {

@@ -11,16 +11,14 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <system_error>
 
 #include "tapegrad/core/config.hpp"
+#include "tapegrad/io/files.hpp"
 
 #if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
 #include "tapegrad/io/zlib.hpp"
@@ -116,34 +114,6 @@ inline std::size_t gunzip_pass(std::string_view bytes, std::size_t max_bytes, ch
 
 #endif
 
-/// The whole file at `path`, undecoded; throws std::runtime_error naming the path if it
-/// cannot be opened or read.
-inline std::string read_bytes(const std::string& path) {
-  std::error_code error;
-  const std::filesystem::file_status status = std::filesystem::status(path, error);
-  if (!error && std::filesystem::is_directory(status))
-    throw std::runtime_error("tapegrad: cannot read '" + path + "': it is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("tapegrad: cannot open '" + path + "'");
-  std::string bytes;
-  // A regular file's size sizes the string (no doubling past it); reading in chunks until
-  // the end also works for pipes and special files, which have none.
-  if (!error && std::filesystem::is_regular_file(status)) {
-    const std::uintmax_t size = std::filesystem::file_size(path, error);
-    if (!error && size < std::numeric_limits<std::size_t>::max()) bytes.reserve(static_cast<std::size_t>(size) + 1);
-  }
-  constexpr std::size_t chunk = 65536;
-  const std::unique_ptr<char[]> buffer(new char[chunk]);
-  for (;;) {
-    in.read(buffer.get(), static_cast<std::streamsize>(chunk));
-    const auto got = static_cast<std::size_t>(in.gcount());
-    bytes.append(buffer.get(), got);
-    if (got < chunk) break;
-  }
-  if (in.bad() || (!in.eof() && in.fail())) throw std::runtime_error("tapegrad: error reading '" + path + "'");
-  return bytes;
-}
-
 }  // namespace detail
 
 /// True if `bytes` starts with the gzip magic number 1f 8b.
@@ -178,7 +148,7 @@ inline std::string gunzip(std::string_view bytes, std::size_t max_bytes = defaul
 /// cannot be opened, read or decompressed.
 inline std::string read_file(const std::string& path,
                              std::size_t max_decompressed_bytes = default_max_decompressed_bytes) {
-  std::string bytes = detail::read_bytes(path);
+  std::string bytes = read_bytes(path);
   if (!is_gzip(bytes)) return bytes;
   try {
     return gunzip(bytes, max_decompressed_bytes);

@@ -13,6 +13,7 @@
 ///                     w <- w - alpha (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
 /// These are PyTorch's torch.optim.SGD (momentum, nesterov, dampening 0) and Adam.
 /// State (v, m) is sized on the first step or by reset(n); steps allocate nothing after.
+/// state() and load_state() expose it as named numbers for checkpoints (checkpoint.hpp).
 
 #include <Eigen/Core>
 #include <cmath>
@@ -21,12 +22,53 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "tapegrad/optim/checks.hpp"
 
 namespace tapegrad::optim {
 
+/// An optimizer's state as named numbers, for checkpoints: its settings (checked equal
+/// when the state is loaded back), its counters and its vectors of one entry per
+/// parameter. The names are part of the checkpoint format.
+template <class T>
+struct OptimizerState {
+  std::string name;                                                ///< the optimizer's name()
+  std::vector<std::pair<std::string, T>> settings;                 ///< e.g. {"momentum", 0.9}
+  std::vector<std::pair<std::string, std::int64_t>> counters;      ///< e.g. {"steps", 17}
+  std::vector<std::pair<std::string, Eigen::VectorX<T>>> vectors;  ///< e.g. {"velocity", v}
+};
+
 namespace detail {
+
+/// Throws std::invalid_argument unless `saved` is a state of the optimizer whose current
+/// state is `mine` (same name, settings, counter and vector names) with vectors of n
+/// entries (or none: an optimizer that has not stepped yet). The message names what differs.
+template <class T>
+void check_loadable(const OptimizerState<T>& saved, const OptimizerState<T>& mine, Eigen::Index n) {
+  const std::string who = "load_state: ";
+  if (saved.name != mine.name)
+    throw_invalid_argument(who + "the state is of optimizer '" + saved.name + "', this one is '" + mine.name + "'");
+  const auto names_differ = [](const auto& a, const auto& b) {
+    if (a.size() != b.size()) return true;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i].first != b[i].first) return true;
+    return false;
+  };
+  if (names_differ(saved.settings, mine.settings) || names_differ(saved.counters, mine.counters) ||
+      names_differ(saved.vectors, mine.vectors))
+    throw_invalid_argument(who + "the state of '" + saved.name + "' does not have this version's members");
+  for (std::size_t i = 0; i < saved.settings.size(); ++i)
+    if (!(saved.settings[i].second == mine.settings[i].second))
+      throw_invalid_argument(who + mine.name + "'s " + saved.settings[i].first + " is " +
+                             number(static_cast<double>(mine.settings[i].second)) + ", the state was saved with " +
+                             number(static_cast<double>(saved.settings[i].second)));
+  for (const auto& [name, v] : saved.vectors)
+    if (v.size() != n && v.size() != 0)
+      throw_invalid_argument(who + mine.name + "'s " + name + " has " + std::to_string(v.size()) +
+                             " entries; the model has " + std::to_string(n) + " parameters");
+}
+
 template <class T>
 void require_same_size(const Eigen::Ref<Eigen::VectorX<T>>& w, const Eigen::Ref<const Eigen::VectorX<T>>& g,
                        const char* who) {
@@ -49,6 +91,10 @@ class GradientDescent {
   }
   /// "GradientDescent".
   static const char* name() noexcept { return "GradientDescent"; }
+  /// The state (nothing but the name).
+  OptimizerState<T> state() const { return {name(), {}, {}, {}}; }
+  /// Restores a state() (checked: see detail::check_loadable).
+  void load_state(const OptimizerState<T>& s, Eigen::Index n) { detail::check_loadable(s, state(), n); }
 };
 
 /// Gradient descent with momentum mu (and optionally Nesterov's look-ahead).
@@ -77,6 +123,13 @@ class Momentum {
   }
   /// "Momentum" or "Momentum (Nesterov)".
   const char* name() const noexcept { return nesterov_ ? "Momentum (Nesterov)" : "Momentum"; }
+  /// The state: mu and the velocity.
+  OptimizerState<T> state() const { return {name(), {{"momentum", mu_}}, {}, {{"velocity", v_}}}; }
+  /// Restores a state() for n parameters (checked: see detail::check_loadable).
+  void load_state(const OptimizerState<T>& s, Eigen::Index n) {
+    detail::check_loadable(s, state(), n);
+    v_ = s.vectors[0].second;
+  }
 
  private:
   T mu_;
@@ -125,6 +178,20 @@ class Adam {
   }
   /// "Adam".
   static const char* name() noexcept { return "Adam"; }
+  /// The state: the settings, the step count and both moments.
+  OptimizerState<T> state() const {
+    return {name(), {{"beta1", b1_}, {"beta2", b2_}, {"epsilon", eps_}}, {{"steps", t_}},
+            {{"first_moment", m_}, {"second_moment", v_}}};
+  }
+  /// Restores a state() for n parameters (checked: see detail::check_loadable).
+  void load_state(const OptimizerState<T>& s, Eigen::Index n) {
+    detail::check_loadable(s, state(), n);
+    if (s.counters[0].second < 0)
+      detail::throw_invalid_argument("load_state: Adam's step count is " + std::to_string(s.counters[0].second));
+    t_ = s.counters[0].second;
+    m_ = s.vectors[0].second;
+    v_ = s.vectors[1].second;
+  }
 
  private:
   T b1_, b2_, eps_;
@@ -133,7 +200,8 @@ class Adam {
 };
 
 /// Any optimizer: a value type holding GradientDescent, Momentum, Adam or a user type
-/// with the same members (reset(n), step(w, g, alpha), name()). Copies are deep.
+/// with the same members (reset(n), step(w, g, alpha), name(); and, to be checkpointed,
+/// state() and load_state(state, n)). Copies are deep.
 template <class T>
 class Optimizer {
  public:
@@ -160,6 +228,11 @@ class Optimizer {
   }
   /// The optimizer's name.
   std::string name() const { return impl_->name(); }
+  /// The held optimizer's state (std::invalid_argument if its type has no state()).
+  OptimizerState<T> state() const { return impl_->state(); }
+  /// Restores a state() for n parameters; throws std::invalid_argument, changing
+  /// nothing, if it is another optimizer's, has other settings or other sizes.
+  void load_state(const OptimizerState<T>& s, Eigen::Index n) { impl_->load_state(s, n); }
   /// The held optimizer if it is an O, else nullptr.
   template <class O>
   O* target() noexcept {
@@ -181,7 +254,15 @@ class Optimizer {
     virtual void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g,
                       const T& alpha) = 0;
     virtual std::string name() const = 0;
+    virtual OptimizerState<T> state() const = 0;
+    virtual void load_state(const OptimizerState<T>& s, Eigen::Index n) = 0;
   };
+  template <class O, class = void>
+  struct has_state : std::false_type {};
+  template <class O>
+  struct has_state<O, std::void_t<decltype(std::declval<const O&>().state()),
+                                  decltype(std::declval<O&>().load_state(std::declval<const OptimizerState<T>&>(),
+                                                                         Eigen::Index{}))>> : std::true_type {};
   template <class O>
   struct Model final : Concept {
     explicit Model(O o_) : o(std::move(o_)) {}
@@ -192,6 +273,19 @@ class Optimizer {
       o.step(w, g, alpha);
     }
     std::string name() const override { return o.name(); }
+    OptimizerState<T> state() const override {
+      if constexpr (has_state<O>::value) return o.state();
+      else return no_state();
+    }
+    void load_state(const OptimizerState<T>& s, Eigen::Index n) override {
+      if constexpr (has_state<O>::value) o.load_state(s, n);
+      else no_state();
+    }
+    [[noreturn]] OptimizerState<T> no_state() const {
+      detail::throw_invalid_argument("optimizer '" + std::string(o.name()) +
+                                     "' cannot be checkpointed: give it state() and load_state(state, n) "
+                                     "(docs/optim.md, \"Checkpoints\")");
+    }
     O o;
   };
   std::unique_ptr<Concept> impl_;

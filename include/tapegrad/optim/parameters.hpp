@@ -12,6 +12,7 @@
 /// reused makes this allocation-free after the first step.
 
 #include <Eigen/Core>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +51,29 @@ class Parameters {
     return blocks_.size() - 1;
   }
 
+  /// Parameters from a layout and its values (e.g. read from a checkpoint): the blocks
+  /// must lie one after another from offset 0 and cover `values` exactly, with non-empty
+  /// shapes and distinct names; otherwise std::invalid_argument naming the first bad block.
+  static Parameters from_layout(std::vector<Block> blocks, VectorX<T> values) {
+    std::set<std::string> names;
+    Eigen::Index end = 0;
+    for (const Block& b : blocks) {
+      if (b.rows < 1 || b.cols < 1 || b.offset != end)
+        detail::throw_invalid_argument("Parameters::from_layout: block '" + b.name + "' is " +
+                                       detail::shape_string(b.rows, b.cols) + " at offset " + std::to_string(b.offset) +
+                                       "; expected a non-empty block at offset " + std::to_string(end));
+      if (!names.insert(b.name).second)
+        detail::throw_invalid_argument("Parameters::from_layout: two blocks are named '" + b.name + "'");
+      end += b.size();
+    }
+    if (end != values.size())
+      detail::throw_invalid_argument("Parameters::from_layout: the blocks hold " + std::to_string(end) + " values, given " +
+                                     std::to_string(values.size()));
+    Parameters p;
+    p.blocks_ = std::move(blocks);
+    p.w_ = std::move(values);
+    return p;
+  }
   /// Number of blocks.
   std::size_t block_count() const noexcept { return blocks_.size(); }
   /// Number of scalars over all blocks.

@@ -28,6 +28,13 @@
 /// the history has recorded that epoch and with w at the epoch's end values; use the
 /// overload that fills a History you own to keep it. Bad arguments throw
 /// std::invalid_argument before anything is changed.
+///
+/// Checkpoints (options.checkpoint_path; docs/checkpoints.md): every checkpoint_every
+/// epochs or steps, and when the run ends (unless it diverged), the parameters, the
+/// optimizer's state, the position and the history are written atomically, on a
+/// background thread (checkpoint_writer.hpp). With options.resume the run continues from
+/// the newest usable checkpoint there, and ends bit-identical to a run never interrupted
+/// (same options; the same thread count, since threads change the order of additions).
 
 #include <Eigen/Core>
 #include <chrono>
@@ -36,6 +43,7 @@
 #include <exception>
 #include <functional>
 #include <iomanip>
+#include <iostream>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -53,11 +61,17 @@
 #include "tapegrad/optim/schedule.hpp"
 #include "tapegrad/optim/step_loop.hpp"
 #include "tapegrad/optim/workers.hpp"
+#if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
+#include "tapegrad/optim/checkpoint.hpp"
+#include "tapegrad/optim/checkpoint_writer.hpp"
+#endif
 
 namespace tapegrad::optim {
 
+/// What a count of the run counts: epochs or steps (updates).
+enum class Unit { epoch, step };
 /// What the schedule's t counts.
-enum class ScheduleUnit { epoch, step };
+using ScheduleUnit = Unit;
 
 /// Options of train(). Defaults follow Keras's fit(): 32 examples per batch, shuffled.
 template <class T>
@@ -78,6 +92,11 @@ struct TrainOptions {
   std::function<bool(const History<T>&)> on_epoch;  ///< after every epoch; return false to stop
   std::ostream* progress = nullptr;           ///< if set, one line per epoch is printed here
   unsigned threads = 1;                       ///< k >= 1 threads share every batch
+  std::string checkpoint_path;                ///< if set, checkpoints are written here (needs zlib)
+  std::int64_t checkpoint_every = 1;          ///< a checkpoint every this many epochs or steps (>= 1)
+  Unit checkpoint_unit = Unit::epoch;         ///< what checkpoint_every counts
+  int checkpoint_keep = 2;                    ///< versions kept: path, path.1, ... (>= 1)
+  bool resume = false;                        ///< continue from the newest usable checkpoint, if there is one
 };
 
 namespace detail {
@@ -189,6 +208,30 @@ void check_planned_rates(const TrainOptions<T>& o, Eigen::Index batches) {
   o.learning_rate.check_first(count, "train");
 }
 
+/// The scalar types a checkpoint stores (IEEE binary32 and binary64).
+template <class T>
+inline constexpr bool checkpointable = std::is_same_v<T, float> || std::is_same_v<T, double>;
+
+template <class T>
+void check_checkpoint_options(const TrainOptions<T>& o) {
+  if (o.checkpoint_path.empty()) {
+    if (o.resume) throw_invalid_argument("train: resume is set but checkpoint_path is empty");
+    return;
+  }
+#if !defined(TAPEGRAD_WITH_ZLIB) || !TAPEGRAD_WITH_ZLIB
+  throw_invalid_argument("train: checkpoints need zlib (their CRC-32), and this build has none: install zlib "
+                         "(Debian: zlib1g-dev) and link tapegrad::tapegrad, or define TAPEGRAD_WITH_ZLIB=1 and link -lz");
+#else
+  if (o.checkpoint_every < 1)
+    throw_invalid_argument("train: checkpoint_every is " + std::to_string(o.checkpoint_every) + "; expected >= 1");
+  if (o.checkpoint_keep < 1)
+    throw_invalid_argument("train: checkpoint_keep is " + std::to_string(o.checkpoint_keep) + "; expected >= 1");
+  if constexpr (!checkpointable<T>)
+    throw_invalid_argument("train: checkpoints hold float or double numbers; this run's scalar type is neither");
+  (void)o.optimizer.state();  // an optimizer that cannot be checkpointed fails here, before any step
+#endif
+}
+
 template <class Model, class T>
 void check_train_arguments(const Model& model, const Dataset<T>& data, const TrainOptions<T>& o) {
   if (o.epochs < 0)
@@ -201,6 +244,7 @@ void check_train_arguments(const Model& model, const Dataset<T>& data, const Tra
   check_tolerances(o.loss_tolerance, o.gradient_tolerance, "train");
   require_nonnegative(o.weight_decay, "train: weight_decay");
   check_planned_rates(o, sampler.batch_count());
+  check_checkpoint_options(o);
   model.check(data);
   if (o.validation != nullptr) model.check(*o.validation);
   const auto& w = model.parameters().values();
@@ -244,9 +288,22 @@ class TrainDriver {
 
   std::optional<Status> start() {
     h_.clear();
-    h_.reserve(static_cast<std::size_t>(o_.epochs));
     optimizer_.reset(params_.size());
-    if (o_.epochs == 0) return Status::max_epochs;
+#if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
+    if (!o_.checkpoint_path.empty()) {
+      writer_ = std::make_unique<CheckpointWriter>(o_.checkpoint_path, o_.checkpoint_keep);
+      if (o_.resume) resume();
+      saved_steps_ = h_.steps;
+    }
+#endif
+    h_.reserve(static_cast<std::size_t>(o_.epochs));
+    if (epoch_ >= o_.epochs) return Status::max_epochs;
+    if (o_.max_steps > 0 && h_.steps >= o_.max_steps) return Status::max_steps;
+    if (batch_ == 0 && h_.epochs() > 0) {  // a resumed run: the last epoch's stop rules
+      const std::size_t e = h_.epochs() - 1;
+      const T* previous = e > 0 ? &h_.loss[e - 1] : nullptr;
+      return tolerance_stop(o_.loss_tolerance, o_.gradient_tolerance, h_.gradient_norm[e], previous, h_.loss[e]);
+    }
     return std::nullopt;
   }
   void evaluate() {
@@ -279,11 +336,20 @@ class TrainDriver {
   }
   void finish(Status status) {
     h_.status = status;
+#if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
+    if (writer_) {  // the final state (not a diverged one: older checkpoints stay the newest)
+      if (status != Status::diverged) final_checkpoint();
+      writer_->wait();
+    }
+#endif
     if (seen_ > 0) record_epoch();  // an epoch cut short: recorded over its completed batches
     if (status == Status::diverged && o_.progress != nullptr) *o_.progress << "diverged: " << h_.message << "\n";
   }
 
  private:
+  double seconds() const {
+    return earlier_seconds_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
   void begin_epoch() {
     sampler_.start_epoch(static_cast<std::uint64_t>(epoch_));
     loss_sum_ = T(0);
@@ -291,6 +357,23 @@ class TrainDriver {
     seen_ = 0;
   }
   bool record_epoch();
+#if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
+  TrainPosition<T> position() const;
+  void checkpoint();
+  void checkpoint_if_due() {
+    if (!writer_) return;
+    const std::int64_t count = o_.checkpoint_unit == Unit::epoch ? (batch_ == 0 ? epoch_ : 0) : h_.steps;
+    if (count > 0 && count % o_.checkpoint_every == 0 && h_.steps != saved_steps_) checkpoint();
+  }
+  void final_checkpoint() {
+    if (writer_ && h_.steps != saved_steps_) checkpoint();
+  }
+  void resume();
+  void restore(const Checkpoint<T>& c, const std::string& path);
+#else
+  void checkpoint_if_due() {}
+  void final_checkpoint() {}
+#endif
 
   Model& model_;
   const TrainOptions<T>& o_;
@@ -301,9 +384,14 @@ class TrainDriver {
   Trainer<Model, T> trainer_;
   Eigen::VectorX<T> g_, epoch_grad_, mask_;
   std::chrono::steady_clock::time_point start_;
+  double earlier_seconds_ = 0.0;  // training time before a resume
   T loss_{}, loss_sum_{}, alpha_{};
   std::int64_t epoch_ = 0;
   Eigen::Index batch_ = 0, seen_ = 0;
+#if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
+  std::int64_t saved_steps_ = -1;  // the step count of the last checkpoint handed over
+  std::unique_ptr<CheckpointWriter> writer_;
+#endif
 };
 
 /// Counts the step into the epoch; at the epoch's end (or at max_steps) records it and
@@ -317,7 +405,13 @@ std::optional<Status> TrainDriver<Model, T>::after_step() {
   seen_ += m;
   ++batch_;
   const bool step_limit = o_.max_steps > 0 && h_.steps >= o_.max_steps;
-  if (batch_ < sampler_.batch_count() && !step_limit) return std::nullopt;
+  if (batch_ < sampler_.batch_count()) {
+    if (!step_limit) {
+      checkpoint_if_due();
+      return std::nullopt;
+    }
+    final_checkpoint();  // a stop inside an epoch: the state before its partial record
+  }
   const bool go_on = record_epoch();
   if (step_limit) return Status::max_steps;
   if (!go_on) return Status::stopped_by_callback;
@@ -327,6 +421,7 @@ std::optional<Status> TrainDriver<Model, T>::after_step() {
     return stop;
   ++epoch_;
   batch_ = 0;
+  checkpoint_if_due();
   if (epoch_ == o_.epochs) return Status::max_epochs;
   return std::nullopt;
 }
@@ -344,11 +439,109 @@ bool TrainDriver<Model, T>::record_epoch() {
     if constexpr (has_classify<Model>::value)
       if (model_.is_classifier()) h_.validation_accuracy.push_back(accuracy(model_, *o_.validation));
   }
-  h_.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+  h_.seconds.push_back(seconds());
   h_.tape_bytes.push_back(trainer_.tape_bytes());
   if (o_.progress != nullptr) print_epoch(*o_.progress, h_, o_.epochs);
   return !o_.on_epoch || o_.on_epoch(h_);
 }
+
+#if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
+/// The run's position for a checkpoint; an epoch whose batches are all done (a stop at
+/// its end) counts as completed.
+template <class Model, class T>
+TrainPosition<T> TrainDriver<Model, T>::position() const {
+  TrainPosition<T> p;
+  const bool epoch_done = batch_ == sampler_.batch_count();
+  p.epoch = epoch_done ? epoch_ + 1 : epoch_;
+  p.batch = epoch_done ? 0 : batch_;
+  p.steps = h_.steps;
+  if (p.batch > 0) {
+    p.seen = seen_;
+    p.loss_sum = loss_sum_;
+    p.gradient_sum = epoch_grad_;
+  }
+  p.learning_rate = alpha_;
+  p.seconds = seconds();
+  p.data_size = static_cast<std::int64_t>(sampler_.order().size());
+  p.batch_size = sampler_.nominal_batch_size();
+  p.order = o_.order;
+  p.seed = o_.seed;
+  p.drop_last = o_.drop_last;
+  p.weight_decay = o_.weight_decay;
+  return p;
+}
+
+/// Encodes the state now (a copy) and hands it to the background writer.
+template <class Model, class T>
+void TrainDriver<Model, T>::checkpoint() {
+  if constexpr (checkpointable<T>) {  // else refused by check_checkpoint_options
+    writer_->submit(encode_checkpoint(std::as_const(params_), optimizer_.state(), position(), h_));
+    saved_steps_ = h_.steps;
+  }
+}
+
+/// Continues from the newest usable checkpoint, if there is one (see train()).
+template <class Model, class T>
+void TrainDriver<Model, T>::resume() {
+  if constexpr (checkpointable<T>) {  // else refused by check_checkpoint_options
+    std::ostream& out = o_.progress != nullptr ? *o_.progress : std::cerr;
+    std::optional<Checkpoint<T>> c = load_newest_checkpoint<T>(o_.checkpoint_path, o_.checkpoint_keep, out);
+    if (!c) {
+      if (o_.progress != nullptr) *o_.progress << "no checkpoint at '" << o_.checkpoint_path << "': starting fresh\n";
+      return;
+    }
+    restore(*c, o_.checkpoint_path);
+    if (o_.progress != nullptr)
+      *o_.progress << "resumed from '" << o_.checkpoint_path << "' at epoch " << epoch_ + 1 << ", batch " << batch_
+                   << " (" << h_.steps << " steps done)\n";
+  }
+}
+
+/// Restores the run from `c` after checking it fits this model, data and options; throws
+/// CheckpointError naming what differs and changes nothing if not.
+template <class Model, class T>
+void TrainDriver<Model, T>::restore(const Checkpoint<T>& c, const std::string& path) {
+  const TrainPosition<T>& p = c.position;
+  const auto mismatch = [&](const std::string& what, const std::string& saved, const std::string& now) {
+    throw CheckpointError("checkpoint '" + path + "' was written by a run with " + what + " " + saved +
+                          "; this run has " + now + " (resuming needs the same data order and loss)");
+  };
+  const auto n = static_cast<std::int64_t>(sampler_.order().size());
+  if (p.data_size != n) mismatch("N =", std::to_string(p.data_size), std::to_string(n));
+  if (p.batch_size != sampler_.nominal_batch_size())
+    mismatch("batch_size", std::to_string(p.batch_size), std::to_string(sampler_.nominal_batch_size()));
+  if (p.order != o_.order || p.seed != o_.seed || p.drop_last != o_.drop_last)
+    mismatch("order/seed/drop_last", std::to_string(int(p.order)) + "/" + std::to_string(p.seed) + "/" + std::to_string(p.drop_last),
+             std::to_string(int(o_.order)) + "/" + std::to_string(o_.seed) + "/" + std::to_string(o_.drop_last));
+  if (!(p.weight_decay == o_.weight_decay))
+    mismatch("weight_decay", number(static_cast<double>(p.weight_decay)), number(static_cast<double>(o_.weight_decay)));
+  if (p.batch >= sampler_.batch_count() || (p.batch > 0 && p.gradient_sum.size() != params_.size()) ||
+      c.history.epochs() != static_cast<std::size_t>(p.epoch) || c.history.steps != p.steps)
+    throw CheckpointError("checkpoint '" + path + "': its position (epoch " + std::to_string(p.epoch) + ", batch " +
+                          std::to_string(p.batch) + ", step " + std::to_string(p.steps) +
+                          ") does not agree with its history or this data");
+  check_parameters_fit(std::as_const(params_), c.parameters, path);
+  Optimizer<T> optimizer = optimizer_;
+  try {
+    optimizer.load_state(c.optimizer, params_.size());
+  } catch (const std::invalid_argument& e) {
+    throw CheckpointError("checkpoint '" + path + "' does not fit this run's optimizer: " + e.what());
+  }
+  params_.values() = c.parameters.values();
+  optimizer_ = std::move(optimizer);
+  h_ = c.history;
+  epoch_ = p.epoch;
+  batch_ = static_cast<Eigen::Index>(p.batch);
+  seen_ = static_cast<Eigen::Index>(p.seen);
+  loss_sum_ = p.loss_sum;
+  if (batch_ > 0) {
+    epoch_grad_ = p.gradient_sum;
+    sampler_.start_epoch(static_cast<std::uint64_t>(epoch_));
+  }
+  alpha_ = p.learning_rate;
+  earlier_seconds_ = p.seconds;
+}
+#endif
 
 }  // namespace detail
 
