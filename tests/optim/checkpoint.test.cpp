@@ -560,6 +560,46 @@ TEST_CASE("checkpoint options are checked before training", "[checkpoint]") {
   CHECK_FALSE(fs::exists("unused.ckpt"));
 }
 
+// The user optimizer of docs/optim.md ("Checkpoints"), as written there.
+struct Scaled {  // w <- w - alpha * s * g, with a step counter
+  double s = 0.5;
+  std::int64_t t = 0;
+  void reset(Eigen::Index) { t = 0; }
+  void step(Eigen::Ref<Eigen::VectorXd> w, const Eigen::Ref<const Eigen::VectorXd>& g, double alpha) {
+    w -= alpha * s * g;
+    ++t;
+  }
+  const char* name() const { return "Scaled"; }
+  optim::OptimizerState<double> state() const { return {name(), {{"s", s}}, {{"t", t}}, {}}; }
+  void load_state(const optim::OptimizerState<double>& saved, Eigen::Index) { t = saved.counters.at(0).second; }
+};
+
+TEST_CASE("a user optimizer with state() and load_state() is checkpointed and resumed", "[checkpoint][resume]") {
+  const optim::Dataset<double> data = three_blobs<double>(60, 9);
+  optim::TrainOptions<double> o;
+  o.epochs = 8;
+  o.batch_size = 12;
+  o.optimizer = Scaled{};
+  optim::MLP<double> reference = small_network<double>();
+  const optim::History<double> whole = optim::train(reference, data, o);
+  ScratchDir scratch;
+  o.checkpoint_path = scratch.file("scaled.ckpt");
+  optim::TrainOptions<double> first = o;
+  first.max_steps = 13;
+  optim::MLP<double> model = small_network<double>();
+  optim::train(model, data, first);
+  const optim::Checkpoint<double> c = optim::load_checkpoint<double>(o.checkpoint_path);
+  CHECK(c.optimizer.name == "Scaled");
+  CHECK(c.optimizer.counters.at(0).second == 13);
+  o.resume = true;
+  std::ostringstream log;
+  o.progress = &log;
+  optim::MLP<double> restarted = small_network<double>();
+  const optim::History<double> h = optim::train(restarted, data, o);
+  REQUIRE(restarted.parameters().values() == reference.parameters().values());
+  require_same_history(h, whole);
+}
+
 TEST_CASE("a checkpoint that cannot be written stops the run with the reason", "[checkpoint]") {
   const optim::Dataset<double> data = three_blobs<double>(30, 8);
   optim::MLP<double> model = small_network<double>();
