@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -268,7 +269,15 @@ TEST_CASE("restore_parameters names the block that does not fit and changes noth
   renamed.add("bias1", MatrixX<double>::Ones(6, 1));
   CHECK_THROWS_WITH(optim::restore_parameters(renamed, saved.parameters(), "run.ckpt"),
                     ContainsSubstring("block 1 is 'b1' in the checkpoint, 'bias1' in the model"));
+  optim::Parameters<double> poisoned = saved.parameters();
+  poisoned.values()(poisoned.info(1).offset + 2) = std::numeric_limits<double>::quiet_NaN();  // in b1
+  CHECK_THROWS_WITH(optim::restore_parameters(other.parameters(), poisoned, "run.ckpt"),
+                    ContainsSubstring("block 'W1' is 4x6"));
   optim::MLP<double> same({4, 6, 3}, optim::Nonlinearity::relu, optim::Output::softmax, /*seed=*/99);
+  const Eigen::VectorXd same_before = same.parameters().values();
+  CHECK_THROWS_WITH(optim::restore_parameters(same.parameters(), poisoned, "run.ckpt"),
+                    ContainsSubstring("checkpoint 'run.ckpt': block 'b1' holds a NaN or infinite value"));
+  CHECK(same.parameters().values() == same_before);
   optim::restore_parameters(same.parameters(), saved.parameters(), "run.ckpt");
   CHECK(same.parameters().values() == saved.parameters().values());
 }

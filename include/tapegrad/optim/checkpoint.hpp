@@ -430,8 +430,8 @@ std::optional<Checkpoint<T>> load_newest_checkpoint(const std::string& path, int
 }
 
 /// Throws CheckpointError naming the first block that differs unless `model` has the
-/// same blocks as `saved`, in the same order, with the same names and shapes. `path`
-/// names the checkpoint.
+/// same blocks as `saved`, in the same order, with the same names and shapes, and every
+/// saved value is finite. `path` names the checkpoint.
 template <class T>
 void check_parameters_fit(const Parameters<T>& model, const Parameters<T>& saved, const std::string& path) {
   const std::string context = "checkpoint '" + path + "' does not fit the model: ";
@@ -448,6 +448,8 @@ void check_parameters_fit(const Parameters<T>& model, const Parameters<T>& saved
     if (m.rows != s.rows || m.cols != s.cols)
       throw CheckpointError(context + "block '" + m.name + "' is " + shape(s) + " in the checkpoint, " + shape(m) +
                             " in the model");
+    if (!detail::all_finite(saved[i]))  // a crafted file can carry a valid checksum
+      throw CheckpointError("checkpoint '" + path + "': block '" + s.name + "' holds a NaN or infinite value");
   }
 }
 
