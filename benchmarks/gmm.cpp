@@ -36,8 +36,8 @@ constexpr double kM = 0.0;
 /// The sizes, the data and where column c of a strictly lower part starts.
 struct Data {
   std::size_t d = 0, k = 0, n = 0;
-  std::vector<double> x;              // n x d, one point per row
-  std::vector<std::size_t> col;       // col[c]: offset of l(c+1, c) in a component's l
+  std::vector<double> x;         // n x d, one point per row
+  std::vector<std::size_t> col;  // col[c]: offset of l(c+1, c) in a component's l
   std::size_t icf_size() const { return d * (d + 1) / 2; }
   std::size_t params() const { return k * (1 + d + icf_size()); }
 };
@@ -147,8 +147,12 @@ struct GmmObjective {
 class HandGradient {
  public:
   explicit HandGradient(std::shared_ptr<const Data> data)
-      : data_(std::move(data)), qdiag_(data_->k * data_->d), sumq_(data_->k), diff_(data_->k * data_->d),
-        y_(data_->k * data_->d), v_(data_->k) {}
+      : data_(std::move(data)),
+        qdiag_(data_->k * data_->d),
+        sumq_(data_->k),
+        diff_(data_->k * data_->d),
+        y_(data_->k * data_->d),
+        v_(data_->k) {}
 
   double operator()(const double* w, double* g) {
     const Data& D = *data_;
@@ -250,7 +254,8 @@ class HandGradient {
 class VectorizedGmm {
  public:
   VectorizedGmm(std::shared_ptr<const Data> data, const std::vector<double>& w)
-      : data_(std::move(data)), w_(Eigen::Map<const Eigen::VectorXd>(w.data(), static_cast<Eigen::Index>(w.size()))),
+      : data_(std::move(data)),
+        w_(Eigen::Map<const Eigen::VectorXd>(w.data(), static_cast<Eigen::Index>(w.size()))),
         x_(Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
             data_->x.data(), static_cast<Eigen::Index>(data_->n), static_cast<Eigen::Index>(data_->d))),
         ones_(Eigen::VectorXd::Ones(static_cast<Eigen::Index>(data_->d))),
@@ -306,8 +311,8 @@ class VectorizedGmm {
  private:
   std::shared_ptr<const Data> data_;
   Eigen::VectorXd w_;
-  Eigen::MatrixXd x_;     // n x d, column-major for the products
-  Eigen::VectorXd ones_;  // referenced by the tape's row-norm statements
+  Eigen::MatrixXd x_;      // n x d, column-major for the products
+  Eigen::VectorXd ones_;   // referenced by the tape's row-norm statements
   Eigen::VectorXd shift_;  // the per-point maximum M, referenced by the tape
 };
 

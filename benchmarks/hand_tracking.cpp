@@ -34,9 +34,9 @@ constexpr int kFingers = 5;
 constexpr int kBones = 1 + 3 * kFingers;   // the palm, then 3 bones per finger
 constexpr int kInputs = 6 + 4 * kFingers;  // 26
 constexpr int kPalmVertices = 50;
-constexpr int kVerticesPerBone = 10;       // on each finger bone
+constexpr int kVerticesPerBone = 10;                                        // on each finger bone
 constexpr int kVertices = kPalmVertices + kVerticesPerBone * 3 * kFingers;  // 200
-constexpr int kResiduals = 3 * kVertices;  // 600
+constexpr int kResiduals = 3 * kVertices;                                   // 600
 
 /// A bone's world transform: rotation R (3x3, row-major) and translation t.
 template <class S>
@@ -59,7 +59,7 @@ struct Hand {
   double length[kFingers][3] = {};  // each finger's 3 bone lengths, along the bones' y axes
   std::vector<int> first;           // vertex k is skinned by influences[first[k] .. first[k + 1])
   std::vector<Influence> influences;
-  std::vector<double> target;       // 3 coordinates per vertex
+  std::vector<double> target;  // 3 coordinates per vertex
 };
 
 /// R <- R G(a): turns the frame R by a about its own axis normal to columns p and q
@@ -195,8 +195,8 @@ struct HandJacobian {
       for (int i = 0; i < 3; ++i) pivot[c][i] = palm.t[i];
     for (int f = 0; f < kFingers; ++f) {
       const int b = 1 + 3 * f, a = 6 + 4 * f;
-      column(bones[b], 0, axis[a]);        // base flexion: the base bone's x axis
-      column(palm, 2, axis[a + 1]);        // abduction: the palm's z axis
+      column(bones[b], 0, axis[a]);  // base flexion: the base bone's x axis
+      column(palm, 2, axis[a + 1]);  // abduction: the palm's z axis
       column(bones[b + 1], 0, axis[a + 2]);
       column(bones[b + 2], 0, axis[a + 3]);
       for (int i = 0; i < 3; ++i) {
@@ -244,10 +244,10 @@ Eigen::VectorXd start_pose() {
   const std::vector<double> u = uniform(4 * kFingers, 0.0, 1.0, 26);
   for (int f = 0; f < kFingers; ++f) {
     const double* uf = &u[static_cast<std::size_t>(4 * f)];
-    x[6 + 4 * f] = 0.1 + 0.8 * uf[0];      // base flexion
-    x[7 + 4 * f] = -0.15 + 0.3 * uf[1];    // abduction
-    x[8 + 4 * f] = 0.1 + 0.9 * uf[2];      // middle flexion
-    x[9 + 4 * f] = 0.1 + 0.7 * uf[3];      // distal flexion
+    x[6 + 4 * f] = 0.1 + 0.8 * uf[0];    // base flexion
+    x[7 + 4 * f] = -0.15 + 0.3 * uf[1];  // abduction
+    x[8 + 4 * f] = 0.1 + 0.9 * uf[2];    // middle flexion
+    x[9 + 4 * f] = 0.1 + 0.7 * uf[3];    // distal flexion
   }
   return x;
 }
@@ -260,8 +260,11 @@ std::shared_ptr<const Hand> make_hand() {
   const double offsets[kFingers][3] = {
       {-0.035, 0.025, 0.012}, {-0.025, 0.090, 0.0}, {-0.008, 0.095, 0.0}, {0.010, 0.090, 0.0}, {0.027, 0.080, 0.0}};
   const double splay[kFingers] = {0.80, 0.15, 0.0, -0.10, -0.22};
-  const double lengths[kFingers][3] = {
-      {0.040, 0.030, 0.025}, {0.045, 0.025, 0.020}, {0.050, 0.030, 0.022}, {0.047, 0.028, 0.021}, {0.037, 0.021, 0.018}};
+  const double lengths[kFingers][3] = {{0.040, 0.030, 0.025},
+                                       {0.045, 0.025, 0.020},
+                                       {0.050, 0.030, 0.022},
+                                       {0.047, 0.028, 0.021},
+                                       {0.037, 0.021, 0.018}};
   for (int f = 0; f < kFingers; ++f) {
     hand->splay[f] = splay[f];
     for (int i = 0; i < 3; ++i) {
@@ -318,7 +321,8 @@ std::shared_ptr<const Hand> make_hand() {
   Eigen::VectorXd seen = start_pose();
   for (int i = 0; i < kInputs; ++i) seen[i] += du[static_cast<std::size_t>(i)];
   const Eigen::VectorXd posed = HandResiduals{hand}(seen);  // targets still 0: the positions
-  for (int i = 0; i < kResiduals; ++i) hand->target[static_cast<std::size_t>(i)] = posed[i] + noise[static_cast<std::size_t>(i)];
+  for (int i = 0; i < kResiduals; ++i)
+    hand->target[static_cast<std::size_t>(i)] = posed[i] + noise[static_cast<std::size_t>(i)];
   return hand;
 }
 
@@ -327,13 +331,15 @@ std::string automatic_mode(const HandResiduals& f, const Eigen::VectorXd& x) {
   int dual_calls = 0, var_calls = 0;
   const auto counted = [&](const auto& theta) {
     using S = typename std::decay_t<decltype(theta)>::Scalar;
-    if constexpr (std::is_same_v<S, tapegrad::Var<double>>) ++var_calls;
-    else ++dual_calls;
+    if constexpr (std::is_same_v<S, tapegrad::Var<double>>)
+      ++var_calls;
+    else
+      ++dual_calls;
     return f(theta);
   };
   [[maybe_unused]] const Eigen::MatrixXd J = tapegrad::jacobian(counted, x);
-  return std::string("tapegrad::jacobian(f, x) automatic chose ") + (var_calls ? "reverse" : "forward") + " mode: " +
-         std::to_string(dual_calls) + " calls of f with Dual<double, 4>, " + std::to_string(var_calls) +
+  return std::string("tapegrad::jacobian(f, x) automatic chose ") + (var_calls ? "reverse" : "forward") +
+         " mode: " + std::to_string(dual_calls) + " calls of f with Dual<double, 4>, " + std::to_string(var_calls) +
          " with Var<double>";
 }
 

@@ -57,10 +57,10 @@ inline bool is_gradient(Kind kind) { return kind != Kind::f_scalar && kind != Ki
 
 /// What tapegrad's tape holds after one recording of a problem.
 struct TapeStats {
-  std::size_t statements = 0;  // tape.size(): independent variables included
-  std::size_t inputs = 0;      // statements that are independent variables
-  std::size_t arguments = 0;   // tape.argument_count()
-  std::size_t bytes = 0;       // tape.recorded_bytes()
+  std::size_t statements = 0;         // tape.size(): independent variables included
+  std::size_t inputs = 0;             // statements that are independent variables
+  std::size_t arguments = 0;          // tape.argument_count()
+  std::size_t bytes = 0;              // tape.recorded_bytes()
   std::vector<std::size_t> by_arity;  // operations (non-input statements) per arity
   std::size_t matrix_statements = 0;  // custom statements (vectorized form)
   bool vectorized = false;            // recorded by the vectorized form
@@ -125,19 +125,19 @@ struct Row {
 
 /// Targets that the performance issue sets for a problem (0 = none).
 struct Targets {
-  double scalar_over_f = 0;            // tapegrad scalar form / plain-double f (scalar loop)
-  double vectorized_over_limit = 0;    // tapegrad vectorized form / physical limit
+  double scalar_over_f = 0;          // tapegrad scalar form / plain-double f (scalar loop)
+  double vectorized_over_limit = 0;  // tapegrad vectorized form / physical limit
 };
 
 /// A benchmark problem: a point, its rows, its targets.
 struct Problem {
-  std::string id;       // "P1"
-  std::string name;     // "sum_exp_sin"
-  std::string size;     // "n = 10,000"
+  std::string id;    // "P1"
+  std::string name;  // "sum_exp_sin"
+  std::string size;  // "n = 10,000"
   std::vector<double> x;
   std::vector<Row> rows;
   Targets targets;
-  std::string note;     // printed instead of rows when the problem cannot run (e.g. no data)
+  std::string note;         // printed instead of rows when the problem cannot run (e.g. no data)
   std::string gradient_of;  // second-order problems: the problem whose gradient they compare with
 
   /// Adds a row made by `make`, a callable returning std::unique_ptr<Evaluator>.
@@ -331,8 +331,8 @@ struct JacobianProblem {
   Eigen::VectorXd x;
   std::function<Eigen::VectorXd(const Eigen::VectorXd&)> residuals;  // plain double: the check's reference
   std::vector<JacobianRow> rows;
-  double jacobian_over_f = 0;          // target: tapegrad::jacobian(f, x) (automatic) / plain f; 0 = none
-  std::function<std::string()> note;   // a line for the checks and the table (the mode jacobian picks)
+  double jacobian_over_f = 0;         // target: tapegrad::jacobian(f, x) (automatic) / plain f; 0 = none
+  std::function<std::string()> note;  // a line for the checks and the table (the mode jacobian picks)
 
   /// Adds a row made by `make`, a callable returning std::unique_ptr<JacobianEvaluator>.
   template <class Make>

@@ -34,8 +34,8 @@
 namespace tapegrad_bench {
 namespace {
 
-constexpr std::size_t kB = 14;      // hidden and input size
-constexpr std::size_t kC = 1024;    // characters in the sequence
+constexpr std::size_t kB = 14;          // hidden and input size
+constexpr std::size_t kC = 1024;        // characters in the sequence
 constexpr std::size_t kLayer = 8 * kB;  // main_params per layer
 
 /// The sizes and the data: the sequence and the initial state.
@@ -231,9 +231,9 @@ class HandGradient {
           gb[kB + k] += dzi;
           gb[2 * kB + k] += dzo;
           gb[3 * kB + k] += dzc;
-          ds[k] = dsn * f;                                   // to s before this step
-          dh[k] = dzi * Wt[kB + k] + dzc * Wt[3 * kB + k];   // to h before this step
-          dv_[k] = dzf * Wt[k] + dzo * Wt[2 * kB + k];       // to this layer's input
+          ds[k] = dsn * f;                                  // to s before this step
+          dh[k] = dzi * Wt[kB + k] + dzc * Wt[3 * kB + k];  // to h before this step
+          dv_[k] = dzf * Wt[k] + dzo * Wt[2 * kB + k];      // to this layer's input
         }
       }
       for (std::size_t k = 0; k < kB; ++k) g_in[k] += dv_[k] * x[k];
@@ -247,9 +247,7 @@ class HandGradient {
 };
 
 /// The parameters: all uniform in [-1, 1).
-std::vector<double> make_point(const Data& data, std::uint64_t seed) {
-  return uniform(data.params(), -1.0, 1.0, seed);
-}
+std::vector<double> make_point(const Data& data, std::uint64_t seed) { return uniform(data.params(), -1.0, 1.0, seed); }
 
 Problem make(const char* id, const char* size, std::size_t layers, std::uint64_t seed) {
   const auto data = make_data(layers, seed);

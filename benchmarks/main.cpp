@@ -112,9 +112,7 @@ const Row* find_row(const Problem& p, Kind kind) {
 constexpr double kTolerance = 1e-8;
 
 /// |a - r| / |r|, except that |r| below `floor` counts as `floor`.
-double relative_error(double a, double r, double floor) {
-  return std::abs(a - r) / std::max(std::abs(r), floor);
-}
+double relative_error(double a, double r, double floor) { return std::abs(a - r) / std::max(std::abs(r), floor); }
 
 /// The larger error; NaN wins, so a NaN is never hidden.
 double worse(double a, double b) { return (std::isnan(a) || b <= a) ? a : b; }
@@ -136,9 +134,10 @@ double max_relative_error(const std::vector<double>& a, const std::vector<double
 /// compares with the hand-written scalar gradient and the plain scalar f. Prints one line
 /// per row; returns false if any error exceeds kTolerance. Keeps tapegrad's tape statistics.
 bool check_all(std::map<std::string, TapeStats>& stats) {
-  std::printf("Gradient checks: max relative error against the hand-written scalar-loop gradient\n"
-              "(gradient rows) and the plain scalar f (value), per component; limit %.0e.\n",
-              kTolerance);
+  std::printf(
+      "Gradient checks: max relative error against the hand-written scalar-loop gradient\n"
+      "(gradient rows) and the plain scalar f (value), per component; limit %.0e.\n",
+      kTolerance);
   bool ok = true;
   for (const Problem& p : problems()) {
     const Row* ref_f = find_row(p, Kind::f_scalar);
@@ -171,9 +170,10 @@ bool check_all(std::map<std::string, TapeStats>& stats) {
       std::printf("    %-36s gradient %-8s value %-8s%s\n", label(r.kind), grad_text, value_text,
                   row_ok ? "" : "   <-- FAILED");
       if (!row_ok) {
-        std::fprintf(stderr, "tapegrad_bench: FAILED check: %s %s, row \"%s\": gradient error %s, "
-                     "value error %s (limit %.0e)\n", p.id.c_str(), p.name.c_str(), label(r.kind),
-                     grad_text, value_text, kTolerance);
+        std::fprintf(stderr,
+                     "tapegrad_bench: FAILED check: %s %s, row \"%s\": gradient error %s, "
+                     "value error %s (limit %.0e)\n",
+                     p.id.c_str(), p.name.c_str(), label(r.kind), grad_text, value_text, kTolerance);
         ok = false;
       }
       if (const auto s = ev->tape_stats()) stats[p.id + (s->vectorized ? " vectorized" : "")] = *s;
@@ -218,10 +218,11 @@ std::vector<double> entries(const Eigen::MatrixXd& A) { return std::vector<doubl
 /// residuals. Prints one line per row; returns false if any error exceeds kJacobianTolerance.
 bool check_jacobians() {
   if (jacobian_problems().empty()) return true;
-  std::printf("\nJacobian checks: max relative error per entry against fourth-order central finite\n"
-              "differences of the plain residuals (an entry below 1e-6 of the largest is measured\n"
-              "against that); the f row: its residuals against the plain residuals; limit %.0e.\n",
-              kJacobianTolerance);
+  std::printf(
+      "\nJacobian checks: max relative error per entry against fourth-order central finite\n"
+      "differences of the plain residuals (an entry below 1e-6 of the largest is measured\n"
+      "against that); the f row: its residuals against the plain residuals; limit %.0e.\n",
+      kJacobianTolerance);
   bool ok = true;
   for (const JacobianProblem& p : jacobian_problems()) {
     std::printf("  %s %s (%s)\n", p.id.c_str(), p.name.c_str(), p.size.c_str());
@@ -244,8 +245,8 @@ bool check_jacobians() {
       std::printf("    %-40s %-9s %.1e%s\n", label(row.kind), values ? "residuals" : "Jacobian", error,
                   row_ok ? "" : "   <-- FAILED");
       if (!row_ok) {
-        std::fprintf(stderr, "tapegrad_bench: FAILED check: %s %s, row \"%s\": error %.1e (limit %.0e)\n",
-                     p.id.c_str(), p.name.c_str(), label(row.kind), error, kJacobianTolerance);
+        std::fprintf(stderr, "tapegrad_bench: FAILED check: %s %s, row \"%s\": error %.1e (limit %.0e)\n", p.id.c_str(),
+                     p.name.c_str(), label(row.kind), error, kJacobianTolerance);
         ok = false;
       }
     }
@@ -261,8 +262,8 @@ class Collector : public benchmark::ConsoleReporter {
  public:
   explicit Collector(bool color) : ConsoleReporter(color ? OO_ColorTabular : OO_Tabular) {}
   std::map<std::string, std::vector<double>> seconds;  // per repetition, per call
-  std::map<std::string, double> gb_median;              // when only aggregates arrive
-  bool cpu_time = true;                                 // else real (wall-clock) time
+  std::map<std::string, double> gb_median;             // when only aggregates arrive
+  bool cpu_time = true;                                // else real (wall-clock) time
 
   void ReportRuns(const std::vector<Run>& runs) override {
     std::vector<Run> shown;
@@ -307,19 +308,26 @@ Timing timing(const Collector& c, const std::string& name) {
 
 std::string format_time(double seconds) {
   char buf[32];
-  if (seconds < 1e-6) std::snprintf(buf, sizeof buf, "%.1f ns", seconds * 1e9);
-  else if (seconds < 1e-3) std::snprintf(buf, sizeof buf, "%.2f us", seconds * 1e6);
-  else std::snprintf(buf, sizeof buf, "%.3f ms", seconds * 1e3);
+  if (seconds < 1e-6)
+    std::snprintf(buf, sizeof buf, "%.1f ns", seconds * 1e9);
+  else if (seconds < 1e-3)
+    std::snprintf(buf, sizeof buf, "%.2f us", seconds * 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.3f ms", seconds * 1e3);
   return buf;
 }
 
 std::string format_ratio(double r) {
   char buf[32];
   if (!(r > 0) || !std::isfinite(r)) return "-";
-  if (r >= 100) std::snprintf(buf, sizeof buf, "%.0f", r);
-  else if (r >= 10) std::snprintf(buf, sizeof buf, "%.1f", r);
-  else if (r >= 0.1) std::snprintf(buf, sizeof buf, "%.2f", r);
-  else std::snprintf(buf, sizeof buf, "%.2g", r);
+  if (r >= 100)
+    std::snprintf(buf, sizeof buf, "%.0f", r);
+  else if (r >= 10)
+    std::snprintf(buf, sizeof buf, "%.1f", r);
+  else if (r >= 0.1)
+    std::snprintf(buf, sizeof buf, "%.2f", r);
+  else
+    std::snprintf(buf, sizeof buf, "%.2g", r);
   return buf;
 }
 
@@ -347,9 +355,10 @@ void print_table(const Medians& medians, int repetitions, bool interleaved, bool
               cpu_time ? "CPU" : "real", repetitions, interleaved ? " (randomly interleaved)" : "");
   std::printf("compiled with %s (%s), whatever CMAKE_BUILD_TYPE; one thread.\n", TAPEGRAD_BENCH_FLAGS,
               TAPEGRAD_BENCH_COMPILER);
-  std::printf("cv: standard deviation / mean of the repetitions. /f: time / plain-double f (scalar loop).\n"
-              "/limit: time / physical limit, the faster hand-written gradient (marked *).\n"
-              "/<peer>: time / that peer row's time (< 1: faster than the peer).\n");
+  std::printf(
+      "cv: standard deviation / mean of the repetitions. /f: time / plain-double f (scalar loop).\n"
+      "/limit: time / physical limit, the faster hand-written gradient (marked *).\n"
+      "/<peer>: time / that peer row's time (< 1: faster than the peer).\n");
   std::string header = "  " + std::string(38, ' ');
   char cell[64];
   std::snprintf(cell, sizeof cell, "%12s %6s %8s %7s", "time/call", "cv", "/f", "/limit");
@@ -402,8 +411,9 @@ void print_table(const Medians& medians, int repetitions, bool interleaved, bool
 }
 
 void print_vectorized_stats(const std::map<std::string, TapeStats>& stats) {
-  std::printf("\ntapegrad tape per gradient (vectorized form, one recording): matrix statements (each one\n"
-              "custom statement with its Eigen backward), slots (one per matrix entry, inputs included).\n");
+  std::printf(
+      "\ntapegrad tape per gradient (vectorized form, one recording): matrix statements (each one\n"
+      "custom statement with its Eigen backward), slots (one per matrix entry, inputs included).\n");
   std::printf("  %-4s %18s %10s %10s\n", "", "matrix statements", "slots", "scalar args");
   for (const auto& [id, s] : stats)
     if (s.vectorized)
@@ -412,11 +422,12 @@ void print_vectorized_stats(const std::map<std::string, TapeStats>& stats) {
 }
 
 void print_tape_stats(const std::map<std::string, TapeStats>& stats) {
-  std::printf("\ntapegrad tape per gradient (scalar form, one recording). A statement with k arguments\n"
-              "occupies 1 + 12k bytes (arity byte; per argument a 4-byte index and an 8-byte partial);\n"
-              "an input occupies its arity byte only.\n");
-  std::printf("  %-4s %11s %8s %11s %10s %8s %12s %9s %9s  %s\n", "", "statements", "inputs", "operations",
-              "arguments", "args/op", "rec. bytes", "B/stmt", "B/op", "operations by arity");
+  std::printf(
+      "\ntapegrad tape per gradient (scalar form, one recording). A statement with k arguments\n"
+      "occupies 1 + 12k bytes (arity byte; per argument a 4-byte index and an 8-byte partial);\n"
+      "an input occupies its arity byte only.\n");
+  std::printf("  %-4s %11s %8s %11s %10s %8s %12s %9s %9s  %s\n", "", "statements", "inputs", "operations", "arguments",
+              "args/op", "rec. bytes", "B/stmt", "B/op", "operations by arity");
   for (const auto& [id, s] : stats) {
     if (s.vectorized) continue;
     const std::size_t ops = s.statements - s.inputs;
@@ -424,8 +435,8 @@ void print_tape_stats(const std::map<std::string, TapeStats>& stats) {
     for (std::size_t k = 0; k < s.by_arity.size(); ++k)
       if (s.by_arity[k]) arity += (arity.empty() ? "" : ", ") + std::to_string(k) + ":" + std::to_string(s.by_arity[k]);
     const double op_bytes = static_cast<double>(s.bytes - s.inputs - 1);  // minus input bytes and the sink
-    std::printf("  %-4s %11zu %8zu %11zu %10zu %8.2f %12zu %9.2f %9.2f  %s\n", id.c_str(), s.statements,
-                s.inputs, ops, s.arguments, ops ? double(s.arguments) / double(ops) : 0.0, s.bytes,
+    std::printf("  %-4s %11zu %8zu %11zu %10zu %8.2f %12zu %9.2f %9.2f  %s\n", id.c_str(), s.statements, s.inputs, ops,
+                s.arguments, ops ? double(s.arguments) / double(ops) : 0.0, s.bytes,
                 double(s.bytes) / double(s.statements), ops ? op_bytes / double(ops) : 0.0, arity.c_str());
   }
 }
@@ -462,8 +473,8 @@ void print_targets(const Medians& medians) {
     const auto& t = medians.at(p.id);
     const Timing& tg = t.at(Kind::tapegrad_scalar);
     const Timing& f = t.at(Kind::f_scalar);
-    print_target(p.id + " " + p.name + ": tapegrad scalar form / plain f (scalar loop)", "<=",
-                 p.targets.scalar_over_f, tg.median / f.median, tg.present && f.present);
+    print_target(p.id + " " + p.name + ": tapegrad scalar form / plain f (scalar loop)", "<=", p.targets.scalar_over_f,
+                 tg.median / f.median, tg.present && f.present);
   }
   for (const Problem& p : problems()) {
     if (!p.targets.vectorized_over_limit) continue;
@@ -471,8 +482,8 @@ void print_targets(const Medians& medians) {
     if (!r) {
       char t[32];
       std::snprintf(t, sizeof t, "<= %g", p.targets.vectorized_over_limit);
-      std::printf("  %-58s %8s %10s  %s\n", (p.id + " " + p.name + ": tapegrad vectorized form / limit").c_str(),
-                  t, "-", p.rows.empty() ? "hook: problem not written yet" : "hook: row not written yet");
+      std::printf("  %-58s %8s %10s  %s\n", (p.id + " " + p.name + ": tapegrad vectorized form / limit").c_str(), t,
+                  "-", p.rows.empty() ? "hook: problem not written yet" : "hook: row not written yet");
       continue;
     }
     const auto& t = medians.at(p.id);
@@ -523,8 +534,9 @@ void print_targets(const Medians& medians) {
   const auto [unary, binary] = statement_bytes();
   print_target("memory: bytes per unary statement (y = sin(x))", "<=", 16, double(unary), true);
   print_target("memory: bytes per binary statement (z = x * y)", "<=", 28, double(binary), true);
-  std::printf("  compile time of one TU with tapegrad.hpp + Eigen (target < 3 s at -O2): "
-              "measured by benchmarks/run.sh\n");
+  std::printf(
+      "  compile time of one TU with tapegrad.hpp + Eigen (target < 3 s at -O2): "
+      "measured by benchmarks/run.sh\n");
 }
 
 /// The name of a Jacobian row for Google Benchmark's output and --benchmark_filter.
@@ -611,8 +623,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 2;
 
   // Problems by id, rows in the order of Kind (the table's order).
-  std::sort(problems().begin(), problems().end(),
-            [](const Problem& a, const Problem& b) { return a.id < b.id; });
+  std::sort(problems().begin(), problems().end(), [](const Problem& a, const Problem& b) { return a.id < b.id; });
   for (Problem& p : problems())
     std::stable_sort(p.rows.begin(), p.rows.end(), [](const Row& a, const Row& b) { return a.kind < b.kind; });
   std::printf("tapegrad_bench, compiled with %s (%s)\n", TAPEGRAD_BENCH_FLAGS, TAPEGRAD_BENCH_COMPILER);
@@ -624,8 +635,9 @@ int main(int argc, char** argv) {
 #if TAPEGRAD_BENCH_HAVE_SACADO
   std::printf("peer Trilinos Sacado::Rad: found\n");
 #else
-  std::printf("peer Trilinos Sacado::Rad: not found at configure time (libtrilinos-sacado-dev, "
-              "libtrilinos-kokkos-dev); its rows are skipped\n");
+  std::printf(
+      "peer Trilinos Sacado::Rad: not found at configure time (libtrilinos-sacado-dev, "
+      "libtrilinos-kokkos-dev); its rows are skipped\n");
 #endif
 
   std::map<std::string, TapeStats> stats;
@@ -633,26 +645,35 @@ int main(int argc, char** argv) {
   const bool jacobians_ok = check_jacobians();
   if (!gradients_ok || !jacobians_ok) {
     std::fprintf(stderr, "tapegrad_bench: %s checks failed; nothing was timed\n",
-                 gradients_ok ? "Jacobian" : jacobians_ok ? "gradient" : "gradient and Jacobian");
+                 gradients_ok   ? "Jacobian"
+                 : jacobians_ok ? "gradient"
+                                : "gradient and Jacobian");
     return 1;
   }
   if (check_only) return 0;
 
   for (const Problem& p : problems())
     for (const Row& r : p.rows)
-      benchmark::RegisterBenchmark(bench_name(p, r).c_str(), [&p, &r](benchmark::State& state) {
-        const auto ev = r.make();
-        std::vector<double> g(p.x.size());
-        ev->run(g.data());  // warm-up: tapes and traces reach their size outside the timing
-        ev->time(state, g.data());
-      })->Unit(benchmark::kMicrosecond)->UseRealTime();
+      benchmark::RegisterBenchmark(
+          bench_name(p, r).c_str(),
+          [&p, &r](benchmark::State& state) {
+            const auto ev = r.make();
+            std::vector<double> g(p.x.size());
+            ev->run(g.data());  // warm-up: tapes and traces reach their size outside the timing
+            ev->time(state, g.data());
+          })
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
   for (const JacobianProblem& p : jacobian_problems())
     for (const JacobianRow& r : p.rows)
-      benchmark::RegisterBenchmark(bench_name(p, r).c_str(), [&r](benchmark::State& state) {
-        const auto ev = r.make();
-        ev->run();  // warm-up: the per-thread tape reaches its size outside the timing
-        ev->time(state);
-      })->Unit(benchmark::kMicrosecond)->UseRealTime();
+      benchmark::RegisterBenchmark(bench_name(p, r).c_str(),
+                                   [&r](benchmark::State& state) {
+                                     const auto ev = r.make();
+                                     ev->run();  // warm-up: the per-thread tape reaches its size outside the timing
+                                     ev->time(state);
+                                   })
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
 
   std::printf("\nTiming (one line per row: the median of the repetitions)...\n");
   std::fflush(stdout);

@@ -68,9 +68,14 @@ struct Lorenz96Rk4 {
 class HandAdjoint {
  public:
   explicit HandAdjoint(std::shared_ptr<const Neighbours> nb)
-      : nb_(std::move(nb)), stages_(static_cast<std::size_t>(kSteps) * 4, std::vector<double>(kStates)),
-        x_(kStates), k_(4, std::vector<double>(kStates)), y_(kStates), xbar_(kStates),
-        kbar_(4, std::vector<double>(kStates)), ybar_(kStates) {}
+      : nb_(std::move(nb)),
+        stages_(static_cast<std::size_t>(kSteps) * 4, std::vector<double>(kStates)),
+        x_(kStates),
+        k_(4, std::vector<double>(kStates)),
+        y_(kStates),
+        xbar_(kStates),
+        kbar_(4, std::vector<double>(kStates)),
+        ybar_(kStates) {}
 
   double operator()(const double* x0, double* g) {
     const std::size_t n = kStates;
@@ -144,9 +149,8 @@ Problem make() {
   Problem p{"O1", "ode_rk4", "Lorenz-96, 1,000 states, 10 RK4 steps", uniform(kStates, -1.0, 1.0, 7), {}, {}, {}, {}};
   auto nb = std::make_shared<const Neighbours>(kStates);
   add_generic_rows(p, Lorenz96Rk4{kStates, nb});
-  p.add(Kind::hand_scalar, [x = p.x, nb] {
-    return evaluator([x, h = HandAdjoint(nb)](double* g) mutable { return h(x.data(), g); });
-  });
+  p.add(Kind::hand_scalar,
+        [x = p.x, nb] { return evaluator([x, h = HandAdjoint(nb)](double* g) mutable { return h(x.data(), g); }); });
   return p;
 }
 

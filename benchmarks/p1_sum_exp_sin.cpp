@@ -35,9 +35,7 @@ Problem make() {
   add_generic_rows(p, SumExpSin{kN});
 
   const Eigen::ArrayXd xa = Eigen::Map<const Eigen::ArrayXd>(p.x.data(), kN);
-  p.add(Kind::f_vectorized, [xa] {
-    return evaluator([xa](double*) { return (xa.sin().exp() * xa).sum(); });
-  });
+  p.add(Kind::f_vectorized, [xa] { return evaluator([xa](double*) { return (xa.sin().exp() * xa).sum(); }); });
   p.add(Kind::hand_scalar, [x = p.x] {
     return evaluator([x](double* g) {
       double s = 0;

@@ -101,8 +101,14 @@ Problem make() {
 /// (forward-over-reverse: one recording with Var<Dual<double>>, one sweep). main.cpp
 /// reports its time over one gradient (P2's scalar form) measured in the same run.
 Problem make_hvp() {
-  Problem p{"H2", "rosenbrock_hvp", "H v of extended Rosenbrock, n = 10,000 (rows compute H v)",
-            uniform(kN, -2.0, 2.0, 2), {}, {}, {}, {}};
+  Problem p{"H2",
+            "rosenbrock_hvp",
+            "H v of extended Rosenbrock, n = 10,000 (rows compute H v)",
+            uniform(kN, -2.0, 2.0, 2),
+            {},
+            {},
+            {},
+            {}};
   p.gradient_of = "P2";
   const std::vector<double> x = p.x;
   const std::vector<double> v = uniform(kN, -1.0, 1.0, 22);

@@ -19,8 +19,8 @@ constexpr Eigen::Index kRows = 2000, kCols = 50;
 using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 struct Data {
-  RowMajor X;         // one example per row
-  Eigen::ArrayXd y;   // 0 or 1
+  RowMajor X;        // one example per row
+  Eigen::ArrayXd y;  // 0 or 1
 };
 
 /// Features uniform in [-1, 1); labels drawn from the model with true weights uniform in

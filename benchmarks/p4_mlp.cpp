@@ -17,9 +17,8 @@ namespace tapegrad_bench {
 namespace {
 
 constexpr int kIn = 16, kHidden = 32, kBatch = 32;
-constexpr std::size_t kW1 = 0, kB1 = kW1 + kHidden * kIn, kW2 = kB1 + kHidden,
-                      kB2 = kW2 + kHidden * kHidden, kW3 = kB2 + kHidden, kB3 = kW3 + kHidden,
-                      kParams = kB3 + 1;
+constexpr std::size_t kW1 = 0, kB1 = kW1 + kHidden * kIn, kW2 = kB1 + kHidden, kB2 = kW2 + kHidden * kHidden,
+                      kW3 = kB2 + kHidden, kB3 = kW3 + kHidden, kParams = kB3 + 1;
 
 struct Data {
   std::vector<double> x;  // kBatch x kIn, one example per row
@@ -169,7 +168,8 @@ struct HandVectorized {
 
 Problem make() {
   const auto data = make_data();
-  Problem p{"P4", "mlp", "16-32-32-1, sigmoid, batch 32, 1,633 parameters", uniform(kParams, -0.5, 0.5, 43), {}, {}, {}, {}};
+  Problem p{"P4", "mlp", "16-32-32-1, sigmoid, batch 32, 1,633 parameters", uniform(kParams, -0.5, 0.5, 43), {}, {},
+            {},   {}};
   p.targets.vectorized_over_limit = 1.5;
   add_generic_rows(p, MlpLoss{data});
 

@@ -77,11 +77,9 @@ class Adolc final : public Timed<Adolc<F>> {
   std::string note() const override {
     std::size_t s[STAT_SIZE];
     tapestats(tag_, s);
-    return "ADOL-C trace: " + std::to_string(s[NUM_OPERATIONS]) + " operations, " +
-           std::to_string(s[NUM_LOCATIONS]) + " locations, " + std::to_string(s[NUM_VALUES]) +
-           " values" +
-           (s[OP_FILE_ACCESS] || s[LOC_FILE_ACCESS] || s[VAL_FILE_ACCESS] ? " (spilled to files!)"
-                                                                           : " (in memory)");
+    return "ADOL-C trace: " + std::to_string(s[NUM_OPERATIONS]) + " operations, " + std::to_string(s[NUM_LOCATIONS]) +
+           " locations, " + std::to_string(s[NUM_VALUES]) + " values" +
+           (s[OP_FILE_ACCESS] || s[LOC_FILE_ACCESS] || s[VAL_FILE_ACCESS] ? " (spilled to files!)" : " (in memory)");
   }
 
  private:

@@ -129,7 +129,8 @@ Problem make_logreg_epoch() {
   p.x = uniform(std::size_t(m + 1), -0.1, 0.1, 71);
 
   const LogregMeanNll loss{data};
-  p.add(Kind::f_scalar, [loss, theta = p.x] { return evaluator([loss, theta](double*) { return loss(theta.data()); }); });
+  p.add(Kind::f_scalar,
+        [loss, theta = p.x] { return evaluator([loss, theta](double*) { return loss(theta.data()); }); });
   p.add(Kind::f_vectorized, [data, theta = p.x, n, m] {
     return evaluator([data, theta, n, m, z = Eigen::ArrayXd(n)](double*) mutable {
       z.matrix().noalias() = data->Xc * Eigen::Map<const Eigen::VectorXd>(theta.data(), m);
@@ -182,7 +183,8 @@ Problem make_logreg_epoch() {
     return vectorized([data, theta, m](tapegrad::Tape<double>& tape, double* g) {
       using tapegrad::MatrixVar;
       const MatrixVar<double> w = tapegrad::matrix_variable(tape, Eigen::Map<const Eigen::VectorXd>(theta.data(), m));
-      const MatrixVar<double> b = tapegrad::matrix_variable(tape, Eigen::Map<const Eigen::VectorXd>(theta.data() + m, 1));
+      const MatrixVar<double> b =
+          tapegrad::matrix_variable(tape, Eigen::Map<const Eigen::VectorXd>(theta.data() + m, 1));
       const tapegrad::Var<double> L = tapegrad::bce_with_logits(tapegrad::rowwise_add(data->Xc * w, b), data->y);
       tape.backward(L);
       tape.copy_adjoints(w.first_slot(), std::size_t(m), g);
@@ -202,10 +204,10 @@ constexpr std::size_t kW1 = 0, kB1 = kW1 + kHidden * kIn, kW2 = kB1 + kHidden, k
 constexpr double kRateT2 = 0.1;
 
 struct Batch {
-  RowMajor X;                // examples as rows
-  Eigen::MatrixXd Xc;        // the same, column-major
-  std::vector<int> labels;   // 0..9
-  Eigen::MatrixXd onehot;    // rows x kClasses
+  RowMajor X;               // examples as rows
+  Eigen::MatrixXd Xc;       // the same, column-major
+  std::vector<int> labels;  // 0..9
+  Eigen::MatrixXd onehot;   // rows x kClasses
 };
 
 struct DigitsData {
@@ -352,7 +354,9 @@ Problem make_mlp_epoch() {
   p.targets.vectorized_over_limit = 1.5;
   Labeled raw = load_labeled(data_path("digits.csv.gz"));
   if (raw.X.size() == 0 || raw.X.cols() != kIn) {
-    p.note = "not run: " + (raw.error.empty() ? data_path("digits.csv.gz") + ": expected " + std::to_string(kIn) + " features" : raw.error);
+    p.note = "not run: " + (raw.error.empty()
+                                ? data_path("digits.csv.gz") + ": expected " + std::to_string(kIn) + " features"
+                                : raw.error);
     return p;
   }
   standardize(raw.X);

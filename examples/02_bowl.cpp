@@ -41,8 +41,8 @@ Evaluation evaluate(Tape<double>& tape, double x, double y) {
 }
 
 /// Gradient descent from (x, y) until J < 1e-10 or `max_steps` steps; returns the walk.
-example::plot::Series descend(Tape<double>& tape, const std::string& name, double x, double y,
-                              double alpha, int max_steps) {
+example::plot::Series descend(Tape<double>& tape, const std::string& name, double x, double y, double alpha,
+                              int max_steps) {
   example::plot::Series path{name, {x}, {y}};
   for (int step = 0; step < max_steps; ++step) {
     const Evaluation e = evaluate(tape, x, y);
@@ -111,7 +111,6 @@ int main() {
   picture.paths = {slow, zigzag};
   const bool csv = example::plot::write_csv("02_bowl_path.csv", {"alpha", "step", "x", "y", "J"}, rows);
   const bool svg = example::plot::write_svg("02_bowl_path.svg", picture);
-  std::printf("wrote 02_bowl_path.csv%s and 02_bowl_path.svg%s\n", csv ? "" : " (failed)",
-              svg ? "" : " (failed)");
+  std::printf("wrote 02_bowl_path.csv%s and 02_bowl_path.svg%s\n", csv ? "" : " (failed)", svg ? "" : " (failed)");
   return example::expect_status();
 }

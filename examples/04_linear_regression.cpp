@@ -52,7 +52,7 @@ int main() {
   };
   const Vector w0 = Vector::Zero(d);
   const Vector delta = y - X * w0;
-  const Vector by_rule = -2.0 * X.transpose() * delta;                   // -2 sum_i delta_i x_ij
+  const Vector by_rule = -2.0 * X.transpose() * delta;  // -2 sum_i delta_i x_ij
   const Vector by_differences = tapegrad::numerical_gradient(sum_of_squares, w0);
   const Vector by_tape = tapegrad::gradient(sum_of_squares, w0);
   std::printf("dL/dw at w = 0:\n  %-8s %14s %14s %14s\n", "j", "rule", "differences", "tape");

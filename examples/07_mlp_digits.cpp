@@ -70,8 +70,8 @@ int main(int argc, char** argv) {
               static_cast<long>(history.steps), history.seconds.back());
   std::printf("  training loss: %.4f in the first epoch, %.4f in the last\n", history.loss.front(),
               history.loss.back());
-  std::printf("  accuracy: %.2f%% on the training images, %.2f%% on the held-out ones\n",
-              100 * train_accuracy, 100 * test_accuracy);
+  std::printf("  accuracy: %.2f%% on the training images, %.2f%% on the held-out ones\n", 100 * train_accuracy,
+              100 * test_accuracy);
   example::expect_true("held-out accuracy >= 95%", test_accuracy >= 0.95);
   example::expect_true("the loss fell tenfold", history.loss.back() < 0.1 * history.loss.front());
   example::expect_true("finished normally", history.status == optim::Status::max_epochs);
@@ -85,8 +85,8 @@ int main(int argc, char** argv) {
   std::vector<double> epochs;
   for (std::size_t e = 1; e <= history.epochs(); ++e) epochs.push_back(double(e));
   plot.series.push_back({"training (mean over the epoch)", epochs, {history.loss.begin(), history.loss.end()}});
-  plot.series.push_back({"held out (after the epoch)", epochs,
-                         {history.validation_loss.begin(), history.validation_loss.end()}});
+  plot.series.push_back(
+      {"held out (after the epoch)", epochs, {history.validation_loss.begin(), history.validation_loss.end()}});
   const bool wrote = example::plot::write_csv("07_mlp_digits_loss.csv", plot.series) &&
                      example::plot::write_svg("07_mlp_digits_loss.svg", plot);
   std::printf("%s 07_mlp_digits_loss.csv and .svg\n", wrote ? "wrote" : "could not write");

@@ -89,8 +89,10 @@ void random_search(const Problem& problem, Tracker& t, Rng rng) {
     Vector trial = w;
     for (Eigen::Index j = 0; j < trial.size(); ++j) trial[j] += sigma * rng.normal();
     const double Lt = problem.loss(trial);
-    if (Lt < L) w = trial, L = Lt, sigma *= 1.5;  // success: bolder
-    else sigma *= std::pow(1.5, -0.25);            // failure: more careful (1/5 rule)
+    if (Lt < L)
+      w = trial, L = Lt, sigma *= 1.5;  // success: bolder
+    else
+      sigma *= std::pow(1.5, -0.25);  // failure: more careful (1/5 rule)
     if (t.record(Lt)) return;
   }
 }
@@ -165,8 +167,8 @@ int main() {
   example::expect_true("RS grew > 5x from 5 weights", counts[2][0] > 5 * counts[0][0]);
   example::expect_true("GD grew < 2x from 5 weights", counts[2][2] < 2 * counts[0][2]);
 
-  const example::plot::LinePlot plot{"linear regression, 50 weights: best loss so far", "loss evaluations",
-                                     "L - L*", /*log_y=*/true, curves};
+  const example::plot::LinePlot plot{"linear regression, 50 weights: best loss so far", "loss evaluations", "L - L*",
+                                     /*log_y=*/true, curves};
   const bool ok = example::plot::write_csv("08_random_search_vs_gd.csv", plot.series) &&
                   example::plot::write_svg("08_random_search_vs_gd.svg", plot);
   std::printf("wrote 08_random_search_vs_gd.csv and .svg%s\n", ok ? "" : " (failed)");

@@ -40,9 +40,8 @@ int main() {
   const auto table = tapegrad::io::read_labeled_csv<double>(std::string(TAPEGRAD_DATA_DIR) + "/breast_cancer.csv");
   const auto all = optim::classification_dataset(table);
   const auto [train, test] = standardized_split(all, /*seed=*/2);
-  std::printf("breast cancer: %ld training and %ld held-out tumours, %ld features\n",
-              static_cast<long>(train.size()), static_cast<long>(test.size()),
-              static_cast<long>(train.features().cols()));
+  std::printf("breast cancer: %ld training and %ld held-out tumours, %ld features\n", static_cast<long>(train.size()),
+              static_cast<long>(test.size()), static_cast<long>(train.features().cols()));
 
   struct Run {
     const char* name;
@@ -72,8 +71,8 @@ int main() {
     const auto history = optim::train(model, train, options);
     held_out.push_back(optim::accuracy(model, test));
     final_loss.push_back(history.loss.back());
-    std::printf("%-38s %5ld updates  loss %.4f  held-out accuracy %.2f%%\n", run.name,
-                static_cast<long>(history.steps), history.loss.back(), 100 * held_out.back());
+    std::printf("%-38s %5ld updates  loss %.4f  held-out accuracy %.2f%%\n", run.name, static_cast<long>(history.steps),
+                history.loss.back(), 100 * held_out.back());
     example::plot::Series curve{run.name, {}, {history.loss.begin(), history.loss.end()}};
     for (std::size_t e = 1; e <= history.epochs(); ++e) curve.x.push_back(double(e));
     plot.series.push_back(curve);

@@ -133,8 +133,9 @@ int main() {
   for (int k = 0; k < 2; ++k)
     for (std::size_t i = 0; i < (k ? gd : newton).path.size(); ++i)
       rows.push_back({double(k), double(i), (k ? gd : newton).path[i][0], (k ? gd : newton).path[i][1]});
-  const bool written = example::plot::write_csv("newton_rosenbrock_paths.csv", {"newton0_gd1", "iteration", "x", "y"},
-                                                rows) && example::plot::write_svg("newton_rosenbrock.svg", c);
+  const bool written =
+      example::plot::write_csv("newton_rosenbrock_paths.csv", {"newton0_gd1", "iteration", "x", "y"}, rows) &&
+      example::plot::write_svg("newton_rosenbrock.svg", c);
   std::printf("  %s newton_rosenbrock_paths.csv and newton_rosenbrock.svg\n", written ? "wrote" : "could not write");
 
   // 2. Logistic regression on breast cancer, standardized features, lambda = 1e-3.

@@ -62,9 +62,9 @@ int main() {
   std::printf("  %-4s %-22.12g %-22.12g %.1f\n\n", "RSS", rss, data.certified_rss, nist::lre(rss, data.certified_rss));
   example::expect_true("every parameter to >= 6 digits", nist::parameter_digits(data, fit.w) >= 6);
   example::expect_true("the RSS to >= 6 digits", nist::lre(rss, data.certified_rss) >= 6);
-  example::expect_true("converged, not stopped by a limit",
-                       fit.status == optim::Status::step_tolerance || fit.status == optim::Status::gradient_tolerance ||
-                           fit.status == optim::Status::loss_tolerance);
+  example::expect_true("converged, not stopped by a limit", fit.status == optim::Status::step_tolerance ||
+                                                                fit.status == optim::Status::gradient_tolerance ||
+                                                                fit.status == optim::Status::loss_tolerance);
 
   // The data, the fit and its two peaks and background, on a fine grid.
   example::plot::LinePlot plot;

@@ -90,8 +90,8 @@ int main() {
   example::expect_true("L-BFGS: certified values to >= 6 digits", digits >= 6);
   example::expect_true("L-BFGS: < 300 evaluations", lbfgs.function_evaluations < 300);
   example::expect_true("Adam stalls: best L > 10 L*", adam_best > 10 * minimum);
-  const bool written = example::plot::write_svg("lbfgs_vs_adam.svg", plot) &&
-                       example::plot::write_csv("lbfgs_vs_adam.csv", plot.series);
+  const bool written =
+      example::plot::write_svg("lbfgs_vs_adam.svg", plot) && example::plot::write_csv("lbfgs_vs_adam.csv", plot.series);
   std::printf("  %s lbfgs_vs_adam.svg and lbfgs_vs_adam.csv\n", written ? "wrote" : "could not write");
   return example::expect_status();
 }

@@ -82,8 +82,10 @@ int main() {
   volatile double sink = 0;
   const int reps = 200;
   const double plain_us = microseconds([&] { sink = residuals(b0)[0]; }, reps);
-  const double forward_us = microseconds([&] { sink = tapegrad::jacobian(residuals, b0, JacobianMode::forward)(0, 0); }, reps);
-  const double reverse_us = microseconds([&] { sink = tapegrad::jacobian(residuals, b0, JacobianMode::reverse)(0, 0); }, reps);
+  const double forward_us =
+      microseconds([&] { sink = tapegrad::jacobian(residuals, b0, JacobianMode::forward)(0, 0); }, reps);
+  const double reverse_us =
+      microseconds([&] { sink = tapegrad::jacobian(residuals, b0, JacobianMode::reverse)(0, 0); }, reps);
   const double hand_us = microseconds([&] { sink = hand_jacobian(b0)(0, 0); }, reps);
   std::printf("\n  %-32s %9.2f us\n", "plain residuals r(b)", plain_us);
   std::printf("  %-32s %9.2f us  (%5.1fx plain)\n", "hand-written J", hand_us, hand_us / plain_us);

@@ -15,7 +15,6 @@
 #include <catch2/catch.hpp>
 #endif
 
-
 #if TAPEGRAD_CATCH_MAJOR != 3
 namespace Catch::Matchers {
 /// v3's name for v2's substring matcher.

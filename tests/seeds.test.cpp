@@ -114,7 +114,7 @@ TEST_CASE("logistic regression in sub-blocks u = w.x, p = s(u), L = -log p", "[s
   tape.backward(L);
   const double uv = W0[0] * x[0] + W0[1] * x[1] + W0[2] * x[2];
   const double pv = 1.0 / (1.0 + std::exp(-uv));
-  CHECK_CLOSE(p.grad(), -1.0 / pv, 1e-14);   // dL/dp
-  CHECK_CLOSE(u.grad(), -(1.0 - pv), 1e-14);  // dL/du = dL/dp * p(1 - p)
+  CHECK_CLOSE(p.grad(), -1.0 / pv, 1e-14);                                          // dL/dp
+  CHECK_CLOSE(u.grad(), -(1.0 - pv), 1e-14);                                        // dL/du = dL/dp * p(1 - p)
   for (int j = 0; j < 3; ++j) CHECK_CLOSE(w[j].grad(), -(1.0 - pv) * x[j], 1e-14);  // dL/dw = dL/du * x
 }

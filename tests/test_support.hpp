@@ -16,14 +16,12 @@
 
 /// Passes if |actual - expected| <= tol * max(1, |expected|). Values are compared as
 /// double (Catch2 v2's matchers take float or double only).
-#define CHECK_CLOSE(actual, expected, tol)                                                  \
-  CHECK_THAT(static_cast<double>(actual),                                                    \
-             WithinRel(static_cast<double>(expected), static_cast<double>(tol)) ||           \
-                 WithinAbs(static_cast<double>(expected), static_cast<double>(tol)))
-#define REQUIRE_CLOSE(actual, expected, tol)                                                \
-  REQUIRE_THAT(static_cast<double>(actual),                                                  \
-               WithinRel(static_cast<double>(expected), static_cast<double>(tol)) ||         \
-                   WithinAbs(static_cast<double>(expected), static_cast<double>(tol)))
+#define CHECK_CLOSE(actual, expected, tol)                                                                      \
+  CHECK_THAT(static_cast<double>(actual), WithinRel(static_cast<double>(expected), static_cast<double>(tol)) || \
+                                              WithinAbs(static_cast<double>(expected), static_cast<double>(tol)))
+#define REQUIRE_CLOSE(actual, expected, tol)                                                                      \
+  REQUIRE_THAT(static_cast<double>(actual), WithinRel(static_cast<double>(expected), static_cast<double>(tol)) || \
+                                                WithinAbs(static_cast<double>(expected), static_cast<double>(tol)))
 
 namespace test {
 

@@ -37,8 +37,8 @@ Digits score(const nist::Problem& p, const Eigen::VectorXd& b, double rss) {
   return {nist::digits(p, b, rss), nist::parameter_digits(p, b), nist::lre(rss, p.certified_rss)};
 }
 
-void row(const char* set, const std::string& problem, const char* method, int start, double f, double ginf,
-         long nfev, long njev, long iterations, optim::Status status, Digits d = {}) {
+void row(const char* set, const std::string& problem, const char* method, int start, double f, double ginf, long nfev,
+         long njev, long iterations, optim::Status status, Digits d = {}) {
   std::printf("%s,%s,%s,%d,%.17g,%.6g,%ld,%ld,%ld,%s,%.2f,%.2f,%.2f\n", set, problem.c_str(), method, start, f, ginf,
               nfev, njev, iterations, optim::to_string(status), d.all, d.parameters, d.rss);
   std::fflush(stdout);
@@ -89,8 +89,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: solver_table <nist_strd directory>\n");
     return 2;
   }
-  std::printf("set,problem,method,start,f,gradient_inf,function_evaluations,gradient_evaluations,iterations,status,"
-              "digits,parameter_digits,rss_digits\n");
+  std::printf(
+      "set,problem,method,start,f,gradient_inf,function_evaluations,gradient_evaluations,iterations,status,"
+      "digits,parameter_digits,rss_digits\n");
   mgh_runs();
   for (const std::string& name : nist::names()) {
     const nist::Problem p = nist::read(std::string(argv[1]) + "/" + name + ".dat");

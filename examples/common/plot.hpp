@@ -112,13 +112,13 @@ inline std::vector<double> ticks(double lo, double hi, int n = 6) {
 
 /// An SVG line and a text label (attributes in single quotes, which SVG allows).
 inline void line(std::ostream& out, double x1, double y1, double x2, double y2, const std::string& style) {
-  out << "<line x1='" << num(x1, 5) << "' y1='" << num(y1, 5) << "' x2='" << num(x2, 5) << "' y2='"
-      << num(y2, 5) << "' " << style << "/>\n";
+  out << "<line x1='" << num(x1, 5) << "' y1='" << num(y1, 5) << "' x2='" << num(x2, 5) << "' y2='" << num(y2, 5)
+      << "' " << style << "/>\n";
 }
 inline void text(std::ostream& out, double x, double y, const char* anchor, const std::string& content,
                  const std::string& extra = "") {
-  out << "<text x='" << num(x, 5) << "' y='" << num(y, 5) << "' text-anchor='" << anchor << "' " << extra
-      << ">" << escape(content) << "</text>\n";
+  out << "<text x='" << num(x, 5) << "' y='" << num(y, 5) << "' text-anchor='" << anchor << "' " << extra << ">"
+      << escape(content) << "</text>\n";
 }
 
 /// The plot area: maps data to pixels (y in log10 units when log_y) and draws the frame.
@@ -136,11 +136,10 @@ struct Frame {
   std::string point(double x, double y) const { return num(px(x), 5) + "," + num(py(y), 5); }
 
   /// The SVG header, white background, ticks with labels, frame, title and axis labels.
-  void begin(std::ostream& out, const std::string& title, const std::string& xlabel,
-             const std::string& ylabel) const {
+  void begin(std::ostream& out, const std::string& title, const std::string& xlabel, const std::string& ylabel) const {
     const double w = left + width + right, h = top + height + bottom, base = top + height;
-    const std::string area = "x='" + num(left) + "' y='" + num(top) + "' width='" + num(width) +
-                             "' height='" + num(height) + "'";
+    const std::string area =
+        "x='" + num(left) + "' y='" + num(top) + "' width='" + num(width) + "' height='" + num(height) + "'";
     out << "<svg xmlns='http://www.w3.org/2000/svg' width='" << num(w) << "' height='" << num(h)
         << "' font-family='sans-serif' font-size='12'>\n<rect width='100%' height='100%' fill='white'/>\n"
         << "<clipPath id='area'><rect " << area << "/></clipPath>\n";
@@ -265,8 +264,10 @@ inline bool write_svg(const std::string& path, const ContourPlot& c) {
         if (crossings == 2) segment(0, 1);
         if (crossings == 4) {  // a saddle: the centre value decides which corners connect
           const bool centre_high = (corner[0] + corner[1] + corner[2] + corner[3]) / 4 > level;
-          if ((corner[0] > level) == centre_high) segment(0, 1), segment(2, 3);
-          else segment(3, 0), segment(1, 2);
+          if ((corner[0] > level) == centre_high)
+            segment(0, 1), segment(2, 3);
+          else
+            segment(3, 0), segment(1, 2);
         }
       }
     out << "'/>\n";
@@ -279,8 +280,8 @@ inline bool write_svg(const std::string& path, const ContourPlot& c) {
     for (std::size_t i = 0; i < s.y.size(); ++i) out << frame.point(s.x_at(i), s.y[i]) << ' ';
     out << "'/>\n";
     for (std::size_t i = 0; i < s.y.size() && s.y.size() <= 400; ++i)  // markers on short paths
-      out << "<circle cx='" << num(frame.px(s.x_at(i)), 5) << "' cy='" << num(frame.py(s.y[i]), 5)
-          << "' r='" << (i == 0 ? 4.5 : 2.5) << "'/>\n";
+      out << "<circle cx='" << num(frame.px(s.x_at(i)), 5) << "' cy='" << num(frame.py(s.y[i]), 5) << "' r='"
+          << (i == 0 ? 4.5 : 2.5) << "'/>\n";
     out << "</g>\n";
   }
   if (!c.paths.empty()) frame.legend(out, c.paths);

@@ -47,9 +47,8 @@ S wrong_double(const S& x) {
   if constexpr (std::is_same_v<S, Var<double>>) {
     auto& tape = *tapegrad::active_tape<double>();
     const tapegrad::Index input = x.index();
-    const tapegrad::Index out = tape.record_custom(1, [input](double* adj, tapegrad::Index first) {
-      adj[input] += 3.0 * adj[first];
-    });
+    const tapegrad::Index out =
+        tape.record_custom(1, [input](double* adj, tapegrad::Index first) { adj[input] += 3.0 * adj[first]; });
     return tape.output_var(out, 2.0 * x.value());
   } else {
     return 2.0 * x;

@@ -109,7 +109,10 @@ int run() {
     const auto Jr = tapegrad::jacobian(F, x, tapegrad::JacobianMode::reverse);
     expect(Jr.rows() == 6 && Jr.cols() == 4, "jacobian reverse shape");
     const auto Jv = tapegrad::forward_jacobian(
-        [](const auto& w) { return std::vector<std::decay_t<decltype(w[0])>>{w[0] * w[2], sin(w[1])}; }, xs);
+        [](const auto& w) {
+          return std::vector<std::decay_t<decltype(w[0])>>{w[0] * w[2], sin(w[1])};
+        },
+        xs);
     expect(Jv.rows() == 2 && Jv.cols() == 3, "forward_jacobian of std::vector");
     const auto jv = tapegrad::jacobian_vector_product(F, x, Vec::Ones(4));
     expect(jv.size() == 6, "jacobian_vector_product size");

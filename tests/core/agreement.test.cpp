@@ -43,6 +43,9 @@
 //
 // A new primitive is one rule in include/tapegrad/core/rules/ plus one row here.
 
+// The tables below are aligned by hand, one primitive per row:
+// clang-format off
+
 #include <cmath>
 #include <cstdint>
 #include <iomanip>

@@ -41,10 +41,10 @@ void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 #endif
 
 /// Skips the calling test when allocations are not counted.
-#define REQUIRE_ALLOCATION_COUNTER()                                          \
-  if (!TAPEGRAD_COUNT_ALLOCATIONS) {                                          \
+#define REQUIRE_ALLOCATION_COUNTER()                                         \
+  if (!TAPEGRAD_COUNT_ALLOCATIONS) {                                         \
     WARN("allocation counting is off under AddressSanitizer: test skipped"); \
-    return;                                                                   \
+    return;                                                                  \
   }
 
 using tapegrad::Var;

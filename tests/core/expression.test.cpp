@@ -128,8 +128,7 @@ constexpr double composite_tol() {
 
 // ---- the node types --------------------------------------------------------------------
 
-TEST_CASE("node types and leaf counts: one leaf per Var occurrence, none for plain numbers",
-          "[expression]") {
+TEST_CASE("node types and leaf counts: one leaf per Var occurrence, none for plain numbers", "[expression]") {
   Tape<double> tape;
   const Var<double> a = tape.variable(0.5), b = tape.variable(-2.0);
   using V = Var<double>;
@@ -172,8 +171,7 @@ TEST_CASE("is_expression: Vars and nodes of every scalar type, nothing else", "[
   STATIC_REQUIRE(td::kFoldLimit == 31);  // the limit the arity byte can describe
 }
 
-TEST_CASE("a node pushes each leaf once, with the product of the partials on its path",
-          "[expression]") {
+TEST_CASE("a node pushes each leaf once, with the product of the partials on its path", "[expression]") {
   Tape<double> tape;
   const double va = 0.7, vb = -1.3, vc = 0.4;
   const Var<double> a = tape.variable(va), b = tape.variable(vb), c = tape.variable(vc);
@@ -212,8 +210,7 @@ TEST_CASE("a node pushes each leaf once, with the product of the partials on its
   CHECK(y.value() == e.value());
 }
 
-TEST_CASE("a deep path multiplies every partial along it; a repeated leaf is pushed each time",
-          "[expression]") {
+TEST_CASE("a deep path multiplies every partial along it; a repeated leaf is pushed each time", "[expression]") {
   Tape<double> tape;
   const double vx = 0.9, vy = -0.6, vz = 1.7;
   const Var<double> x = tape.variable(vx), y = tape.variable(vy), z = tape.variable(vz);
@@ -232,7 +229,9 @@ TEST_CASE("a deep path multiplies every partial along it; a repeated leaf is pus
   CHECK_CLOSE(partials[3], -R * s / (w * w), 1e-14);                // x through 1 + x
   tape.backward(r);
   // The two x leaves add up; against a central difference of the same function.
-  auto f = [](long double a, long double b, long double c) { return std::exp(std::sin(std::cos(a * b) * c) / (1 + a)); };
+  auto f = [](long double a, long double b, long double c) {
+    return std::exp(std::sin(std::cos(a * b) * c) / (1 + a));
+  };
   CHECK_CLOSE(x.grad(), partials[0] + partials[3], 1e-15);
   CHECK_CLOSE(x.grad(), test::central_difference([&](long double t) { return f(t, vy, vz); }, vx), 1e-8);
   CHECK_CLOSE(y.grad(), test::central_difference([&](long double t) { return f(vx, t, vz); }, vy), 1e-8);
@@ -295,8 +294,8 @@ TEST_CASE("an operand of up to kFoldLimit / 2 leaves stays inline; nothing is re
   const auto p16 = product_of<15>(v.data()) * v[15];  // a 15-leaf operand: inline
   STATIC_REQUIRE(decltype(p15)::leaves == 15);
   STATIC_REQUIRE(decltype(p16)::leaves == 16);
-  STATIC_REQUIRE(std::is_same_v<std::decay_t<decltype(p16)>,
-                                td::BinaryNode<double, std::decay_t<decltype(p15)>, Var<double>>>);
+  STATIC_REQUIRE(
+      std::is_same_v<std::decay_t<decltype(p16)>, td::BinaryNode<double, std::decay_t<decltype(p15)>, Var<double>>>);
   const auto q15 = product_of<15>(v.data() + 15);
   const auto s30 = p15 + q15;  // two operands of 15 leaves: the largest single statement
   STATIC_REQUIRE(decltype(s30)::leaves == 30);
@@ -323,8 +322,7 @@ TEST_CASE("an operand of up to kFoldLimit / 2 leaves stays inline; nothing is re
   CHECK(v[30].grad() == 0.0);
 }
 
-TEST_CASE("an operand of more than kFoldLimit / 2 leaves is recorded when the node is built",
-          "[expression][fold]") {
+TEST_CASE("an operand of more than kFoldLimit / 2 leaves is recorded when the node is built", "[expression][fold]") {
   Tape<double> tape;
   std::vector<Var<double>> v;
   std::vector<double> x;
@@ -398,9 +396,10 @@ TEST_CASE("an operand of more than kFoldLimit / 2 leaves is recorded when the no
   }
 }
 
-TEMPLATE_TEST_CASE("a folded expression of 95 arguments: values and gradients against the chain rule "
-                   "written out and central differences",
-                   "[expression][fold]", float, double, long double) {
+TEMPLATE_TEST_CASE(
+    "a folded expression of 95 arguments: values and gradients against the chain rule "
+    "written out and central differences",
+    "[expression][fold]", float, double, long double) {
   using T = TestType;
   const double tol = composite_tol<T>(), fd = std::max(tol, test::fd_tol<T>());
   const long double points[][3] = {{0.3L, -0.8L, 0.5L}, {-1.1L, 0.4L, 0.9L}, {0.75L, 1.2L, -0.35L}};

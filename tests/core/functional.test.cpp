@@ -79,7 +79,10 @@ TEST_CASE("jacobian of a vector-valued function", "[functional]") {
   CHECK(J(1, 2) == 4.0);
   const std::vector<double> xs{0.5, -1.0, 2.0};
   const Eigen::MatrixXd Js = tapegrad::jacobian(
-      [](const std::vector<Var<double>>& w) { return std::vector<Var<double>>{w[0] * w[1] * w[2], w[1]}; }, xs);
+      [](const std::vector<Var<double>>& w) {
+        return std::vector<Var<double>>{w[0] * w[1] * w[2], w[1]};
+      },
+      xs);
   CHECK(Js(0, 2) == x[0] * x[1]);
   CHECK(Js(1, 1) == 1.0);
 }

@@ -73,8 +73,7 @@ TEST_CASE("jacobian of a tall function: closed form and central differences", "[
   }
 }
 
-TEST_CASE("backward_rows equals one backward() per output, in any order and for any shape",
-          "[jacobian]") {
+TEST_CASE("backward_rows equals one backward() per output, in any order and for any shape", "[jacobian]") {
   Tape<double> tape;
   const double values[5] = {0.3, -1.2, 2.0, 0.7, 1.1};
   Var<double> x[5];
@@ -85,9 +84,9 @@ TEST_CASE("backward_rows equals one backward() per output, in any order and for 
     s += x[i] * x[(i + 2) % 5];
     y.push_back(sin(s) * x[i]);
   }
-  y.push_back(x[3]);             // an output that is an input
-  y.push_back(Var<double>(4.0)); // a constant output: a zero row
-  y.push_back(y[1]);             // the same output twice
+  y.push_back(x[3]);              // an output that is an input
+  y.push_back(Var<double>(4.0));  // a constant output: a zero row
+  y.push_back(y[1]);              // the same output twice
   y.push_back(s * s);
   const auto m = static_cast<Eigen::Index>(y.size());
   Eigen::MatrixXd rows(m, 5);
@@ -112,14 +111,13 @@ TEST_CASE("backward_rows equals one backward() per output, in any order and for 
   CHECK(x[0].grad() == g0);
 }
 
-TEST_CASE("backward_rows: an Inf partial on a branch one output does not use stays out of it",
-          "[jacobian]") {
+TEST_CASE("backward_rows: an Inf partial on a branch one output does not use stays out of it", "[jacobian]") {
   Tape<double> tape;
   const double values[2] = {0.0, 2.0};
   Var<double> x[2];
   tape.variables(values, 2, x);
   const Var<double> dead = sqrt(x[0]);  // d/dx sqrt(x) = Inf at 0
-  const Var<double> y0 = x[1] * 3.0;      // does not use `dead`
+  const Var<double> y0 = x[1] * 3.0;    // does not use `dead`
   const Var<double> y1 = dead + x[1];
   const Var<double> ys[2] = {y0, y1};
   Eigen::Matrix<double, 2, 2> J;
@@ -127,7 +125,7 @@ TEST_CASE("backward_rows: an Inf partial on a branch one output does not use sta
   CHECK(J(0, 0) == 0.0);  // not NaN: the zero adjoint of `dead` in lane 0 is skipped
   CHECK(J(0, 1) == 3.0);
   CHECK(std::isinf(J(1, 0)));  // where the output really goes through it
-  tape.backward(y0);  // the same as one sweep per output
+  tape.backward(y0);           // the same as one sweep per output
   CHECK(x[0].grad() == 0.0);
   CHECK(J(1, 1) == 1.0);
 }
@@ -137,7 +135,8 @@ TEST_CASE("jacobian with matrix statements inside f sweeps row by row", "[jacobi
   const Eigen::VectorXd x{{0.4, -0.2, 1.5}};
   const Eigen::MatrixXd J = tapegrad::jacobian(
       [&](const VectorXv& w) {
-        const tapegrad::MatrixVar<double> W = tapegrad::to_matrix_var(Eigen::Matrix<Var<double>, Eigen::Dynamic, Eigen::Dynamic>(w));
+        const tapegrad::MatrixVar<double> W =
+            tapegrad::to_matrix_var(Eigen::Matrix<Var<double>, Eigen::Dynamic, Eigen::Dynamic>(w));
         const tapegrad::MatrixVar<double> Y = tapegrad::tanh(A * W);  // two matrix statements
         VectorXv out(2);
         out << Y(0, 0) * w[0], Y(1, 0);
@@ -158,7 +157,7 @@ TEST_CASE("backward_rows refuses what it cannot sweep", "[jacobian]") {
   Var<double> x[2];
   tape.variables(values, 2, x);
   const Var<double> y = x[0] * x[1];
-  double out[3] = {};  // room for the 3 inputs claimed below (the call throws before writing)
+  double out[3] = {};              // room for the 3 inputs claimed below (the call throws before writing)
   const Var<double> z = y * x[0];  // a statement inside the claimed input range below
   CHECK_THROWS_AS(tape.backward_rows(&z, 1, x[0].index(), 3, out, 1, 1), std::invalid_argument);
   Tape<double> other;
@@ -367,7 +366,10 @@ TEST_CASE("jacobian's automatic mode: forward for tall Jacobians, reverse for wi
   int dual_calls = 0, var_calls = 0;
   const auto counting = [&](const auto& w) {
     using S = typename std::decay_t<decltype(w)>::Scalar;
-    if constexpr (std::is_same_v<S, Var<double>>) ++var_calls; else ++dual_calls;
+    if constexpr (std::is_same_v<S, Var<double>>)
+      ++var_calls;
+    else
+      ++dual_calls;
     const Eigen::Index n = w.size(), m = n == 26 ? 600 : 26;
     Eigen::Matrix<S, Eigen::Dynamic, 1> y(m);
     for (Eigen::Index i = 0; i < m; ++i) y[i] = w[i % n] * w[(i + 1) % n] + static_cast<double>(i);
@@ -410,7 +412,9 @@ TEST_CASE("forward_jacobian and jacobian reject empty inputs, empty outputs and 
   CHECK_THROWS_AS(tapegrad::forward_jacobian(SquareRing{}, empty_vector), std::invalid_argument);
   CHECK_THROWS_WITH(tapegrad::jacobian(SquareRing{}, empty), ContainsSubstring("x is empty"));
   CHECK_THROWS_AS(tapegrad::jacobian(SquareRing{}, empty, tapegrad::JacobianMode::reverse), std::invalid_argument);
-  const auto nothing = [](const auto& w) { return Eigen::Matrix<typename std::decay_t<decltype(w)>::Scalar, Eigen::Dynamic, 1>(0); };
+  const auto nothing = [](const auto& w) {
+    return Eigen::Matrix<typename std::decay_t<decltype(w)>::Scalar, Eigen::Dynamic, 1>(0);
+  };
   const Eigen::VectorXd x = Eigen::VectorXd::Ones(9);
   CHECK_THROWS_WITH(tapegrad::forward_jacobian(nothing, x), ContainsSubstring("f returned no outputs"));
   CHECK_THROWS_WITH(tapegrad::jacobian(nothing, x, tapegrad::JacobianMode::forward), ContainsSubstring("no outputs"));

@@ -5,6 +5,9 @@
 // long double, to a few ulps of T) and against a long double central difference, the
 // IEEE results outside the domain, and the documented choices at the edges.
 
+// The tables below are aligned by hand, one primitive per row:
+// clang-format off
+
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>

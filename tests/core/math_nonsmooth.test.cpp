@@ -6,6 +6,9 @@
 // argument on a tie), NaN arguments as std:: treats them, rounding functions as
 // constants, and comparisons that record nothing.
 
+// The tables below are aligned by hand, one primitive per row:
+// clang-format off
+
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>

@@ -6,6 +6,9 @@
 // differences; and argument-dependent lookup: generic code written `using std::sin;
 // sin(x)` computes the same for double, float, long double and Var.
 
+// The tables below are aligned by hand, one primitive per row:
+// clang-format off
+
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>

@@ -5,6 +5,9 @@
 // out here (in long double, to a few ulps of T) and against a long double central
 // difference, close to the domain edges and outside them.
 
+// The tables below are aligned by hand, one primitive per row:
+// clang-format off
+
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>

@@ -62,10 +62,10 @@ TEST_CASE("jacobian() and hessian() functions that capture an outer Var", "[misu
   using D = tapegrad::Dual<double>;
   Tape<D> outer_dual;
   const Var<D> b = outer_dual.variable(D(3.0));
-  CHECK_THROWS_WITH(tapegrad::hessian(
-                        [&](const Eigen::Matrix<Var<D>, Eigen::Dynamic, 1>& w) { return b * w[0] * w[1]; },
+  CHECK_THROWS_WITH(
+      tapegrad::hessian([&](const Eigen::Matrix<Var<D>, Eigen::Dynamic, 1>& w) { return b * w[0] * w[1]; },
                         Eigen::VectorXd{{1.0, 2.0}}),
-                    ContainsSubstring("value(a)"));
+      ContainsSubstring("value(a)"));
 }
 
 TEST_CASE("a Var from before clear() used in an operation", "[misuse]") {
@@ -75,8 +75,7 @@ TEST_CASE("a Var from before clear() used in an operation", "[misuse]") {
   const Var<double> b = outer.variable(3.0);  // slot 1 again: a's slot, a new era
   REQUIRE(b.index() == a.index());
   const std::size_t size = outer.size();
-  CHECK_THROWS_WITH(Var<double>(a * b), ContainsSubstring("an operation") &&
-                                            ContainsSubstring("is not on this tape"));
+  CHECK_THROWS_WITH(Var<double>(a * b), ContainsSubstring("an operation") && ContainsSubstring("is not on this tape"));
   CHECK(outer.size() == size);  // nothing was recorded
   CHECK_THROWS_AS(outer.backward(a), TapeError);
   CHECK_THROWS_AS(a.grad(), TapeError);
@@ -161,8 +160,7 @@ TEST_CASE("a Var of another thread used in an operation", "[misuse][threads]") {
   CHECK(threw);
 }
 
-TEST_CASE("a tape active on one thread is not recorded on, swept or read from another",
-          "[misuse][threads]") {
+TEST_CASE("a tape active on one thread is not recorded on, swept or read from another", "[misuse][threads]") {
   Tape<double> tape;
   const Var<double> x = tape.variable(2.0);
   tape.backward(x * x);

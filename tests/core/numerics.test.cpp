@@ -39,8 +39,7 @@ TEST_CASE("sigmoid and softplus at |z| = 1000 and at subnormal z", "[numerics]")
   CHECK(at(sp, subnormal).second == 0.5);
 }
 
-TEST_CASE("matrix logsumexp, binary and softmax cross-entropy at |z| = 1000 and subnormal z",
-          "[numerics]") {
+TEST_CASE("matrix logsumexp, binary and softmax cross-entropy at |z| = 1000 and subnormal z", "[numerics]") {
   Tape<double> tape;
   const auto Z = tapegrad::matrix_variable(tape, (MatrixXd(2, 2) << 1000.0, -1000.0, subnormal, 999.0).finished());
   const Var<double> lse = tapegrad::logsumexp(Z);
@@ -89,7 +88,7 @@ TEST_CASE("division by zero and log(0) follow IEEE", "[numerics]") {
   auto lg = [](Var<double> x) { return Var<double>(log(x)); };
   CHECK(at(lg, 0.0) == std::make_pair(-inf, inf));
   CHECK(std::isnan(at(lg, -1.0).first));
-  CHECK(std::isnan(at(lg, -1.0).second));  // no finite derivative hides a NaN value
+  CHECK(std::isnan(at(lg, -1.0).second));                                  // no finite derivative hides a NaN value
   auto quotient = [](Var<double> x) { return Var<double>(x / (x - x)); };  // 0/0 and x/0
   CHECK(std::isnan(at(quotient, 0.0).first));
   CHECK(at(quotient, 2.0).first == inf);
@@ -98,8 +97,8 @@ TEST_CASE("division by zero and log(0) follow IEEE", "[numerics]") {
 TEST_CASE("subnormal arguments keep exact derivatives", "[numerics]") {
   auto f = [](Var<double> x) { return Var<double>(x * x * 0.5 + exp(x) + tanh(x)); };
   const auto [v, d] = at(f, subnormal);
-  CHECK(v == 1.0);   // x^2/2 underflows to 0, exp(x) rounds to 1, tanh(x) = x is absorbed
-  CHECK(d == 2.0);   // d/dx = x + e^x + 1 - tanh^2 x = 2 (x negligible)
+  CHECK(v == 1.0);  // x^2/2 underflows to 0, exp(x) rounds to 1, tanh(x) = x is absorbed
+  CHECK(d == 2.0);  // d/dx = x + e^x + 1 - tanh^2 x = 2 (x negligible)
   auto g = [](Var<double> x) { return Var<double>(x * 1e300); };
   CHECK(at(g, subnormal).first == subnormal * 1e300);
   CHECK(at(g, subnormal).second == 1e300);

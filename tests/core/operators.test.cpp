@@ -12,8 +12,7 @@ namespace {
 const long double points[][2] = {{0.5L, 1.5L}, {-2.25L, 0.75L}, {3.0L, -4.0L}, {1e-3L, 7.0L}, {12.5L, -0.2L}};
 }  // namespace
 
-TEMPLATE_TEST_CASE("binary operators: closed forms and finite differences", "[operators]", float, double,
-                   long double) {
+TEMPLATE_TEST_CASE("binary operators: closed forms and finite differences", "[operators]", float, double, long double) {
   using T = TestType;
   const double tol = test::exact_tol<T>(), fd = test::fd_tol<T>();
   for (const auto& p : points) {
@@ -44,8 +43,7 @@ TEMPLATE_TEST_CASE("binary operators: closed forms and finite differences", "[op
   }
 }
 
-TEMPLATE_TEST_CASE("mixed operators with a plain constant on either side", "[operators]", float, double,
-                   long double) {
+TEMPLATE_TEST_CASE("mixed operators with a plain constant on either side", "[operators]", float, double, long double) {
   using T = TestType;
   const double tol = test::exact_tol<T>();
   const T c = T(2.5);
@@ -81,7 +79,7 @@ TEMPLATE_TEST_CASE("compound assignment records x = x op e", "[operators]", floa
   z += T(1);
   z -= T(3);
   z *= T(4);
-  z /= T(8);      // (((x + y) x - 2y)/y - 2) / 2
+  z /= T(8);  // (((x + y) x - 2y)/y - 2) / 2
   tape.backward(z);
   const long double lx = 1.5L, ly = -0.5L;
   // With N = (x + y)x - 2y: dz/dx = (2x + y)/(2y), dz/dy = ((x - 2)/y - N/y^2)/2
@@ -112,8 +110,8 @@ TEST_CASE("auto holds an expression by value: it never dangles", "[operators]") 
   Tape<double> tape;
   Var<double> a = tape.variable(2.0);
   const Var<double> b = tape.variable(3.0);
-  auto product = a * b;  // an expression node holding copies of a and b
-  a = tape.variable(100.0);  // rebinding a does not change the expression
+  auto product = a * b;                     // an expression node holding copies of a and b
+  a = tape.variable(100.0);                 // rebinding a does not change the expression
   const Var<double> y = product + product;  // used twice: leaves recorded twice, still exact
   CHECK(y.value() == 12.0);
   tape.backward(y);

@@ -21,8 +21,7 @@ TEST_CASE("a Var from before clear() is rejected by backward and grad", "[owners
   CHECK_THROWS_WITH(x.grad(), ContainsSubstring("is not on this tape"));
 }
 
-TEST_CASE("a Var rewound away is rejected even after the tape has regrown past it",
-          "[ownership]") {
+TEST_CASE("a Var rewound away is rejected even after the tape has regrown past it", "[ownership]") {
   Tape<double> tape;
   const Var<double> w = tape.variable(1.0);
   const auto mark = tape.mark();
@@ -185,11 +184,10 @@ TEST_CASE("a mark stays valid across any number of rewinds to it", "[ownership]"
   }
   tape.clear();
   CHECK_THROWS_AS(tape.rewind(mark), TapeError);  // cleared below the mark
-  tape.rewind(empty);  // an empty-tape mark survives clear(): nothing lies below it
+  tape.rewind(empty);                             // an empty-tape mark survives clear(): nothing lies below it
 }
 
-TEST_CASE("generations have 16 of 32 bits set, so none is a bitwise subset of another",
-          "[ownership]") {
+TEST_CASE("generations have 16 of 32 bits set, so none is a bitwise subset of another", "[ownership]") {
   // The recording check relies on it: g & ~era == 0 only for g = 0 and g = era.
   const auto bits = [](std::uint32_t g) {
     int n = 0;

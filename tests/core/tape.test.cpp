@@ -7,8 +7,7 @@
 using tapegrad::Tape;
 using tapegrad::Var;
 
-TEMPLATE_TEST_CASE("backward computes the gradient of a simple expression", "[tape]", float, double,
-                   long double) {
+TEMPLATE_TEST_CASE("backward computes the gradient of a simple expression", "[tape]", float, double, long double) {
   Tape<TestType> tape;
   const Var<TestType> x = tape.variable(TestType(3)), y = tape.variable(TestType(4));
   const Var<TestType> J = x * x + y * y;
@@ -74,7 +73,7 @@ TEST_CASE("a constant operand costs its statement no argument", "[tape][constant
   const Var<double> x = tape.variable(1.5), y = tape.variable(-0.5);
   const Var<double> h = 0.01, two = 2.0;  // generic code's T h = 0.01, T(2)
   const std::size_t before = tape.argument_count();
-  const Var<double> a = x + h * y;       // leaves x, h, y: h dropped
+  const Var<double> a = x + h * y;  // leaves x, h, y: h dropped
   CHECK(tape.argument_count() - before == 2);
   CHECK(tape.arity_at(a.index()) == 2);
   const Var<double> b = two * a * h + x / two - sin(h);  // leaves two, a, h, x, two, h: a and x kept
@@ -239,10 +238,10 @@ TEST_CASE("chains that feed the next statement are exact (the sweep's register p
   Var<double> v[3];
   tape.variables(values, 3, v);
   // Each statement uses the one before it once, twice and four times, mixed with others.
-  Var<double> a = v[2] * 2.0;                      // reads the block's top slot
-  Var<double> b = a * a + v[0];                    // a twice
-  Var<double> c = b * b * b * b + a * v[1] + b;    // b five times, a once
-  Var<double> d = sin(c) + c * v[2];               // c twice
+  Var<double> a = v[2] * 2.0;                    // reads the block's top slot
+  Var<double> b = a * a + v[0];                  // a twice
+  Var<double> c = b * b * b * b + a * v[1] + b;  // b five times, a once
+  Var<double> d = sin(c) + c * v[2];             // c twice
   tape.backward(d);
   // Forward-mode by hand for d/dv0, d/dv1, d/dv2.
   const double A = 2 * values[2], B = A * A + values[0];
@@ -259,8 +258,7 @@ TEST_CASE("chains that feed the next statement are exact (the sweep's register p
   CHECK_CLOSE(a.grad(), grad(1, 0, 0, 0), 1e-13);
 }
 
-TEST_CASE("a target many statements share collects every contribution before it is read",
-          "[tape]") {
+TEST_CASE("a target many statements share collects every contribution before it is read", "[tape]") {
   // m in s += exp(x_i - m) receives a contribution from every statement; the cases put it
   // right below a block of variables, among a custom statement's outputs, and alternate two
   // such targets (they caught an ordering bug in a sweep variant that kept m in a register).
@@ -271,7 +269,8 @@ TEST_CASE("a target many statements share collects every contribution before it 
       double values[40];
       for (int i = 0; i < 40; ++i) values[i] = std::sin(1.7 * i) * 3.0;
       Var<double> x[40];
-      if (block) tape.variables(values, 40, x);
+      if (block)
+        tape.variables(values, 40, x);
       else
         for (int i = 0; i < 40; ++i) x[i] = tape.variable(values[i]);
       Var<double> m = x[0];
@@ -304,7 +303,7 @@ TEST_CASE("a target many statements share collects every contribution before it 
     Var<double> s = y1;
     for (int i = 0; i < 5; ++i) s += z[i] * y0;  // arguments s, z_i, y0
     tape.backward(s);
-    CHECK(y0.grad() == 15.0);               // sum of z_i
+    CHECK(y0.grad() == 15.0);  // sum of z_i
     CHECK(y1.grad() == 1.0);
     CHECK(x.grad() == 3.0 * (15.0 + 1.0));  // the block's backward saw both
     for (int i = 0; i < 5; ++i) CHECK(z[i].grad() == 6.0);
@@ -356,13 +355,13 @@ TEST_CASE("the sweep hints are recorded exactly where they apply", "[tape][hints
     CHECK(tape.hints_at(i) == (kChainFlag | kHoldFlag));
     CHECK(tape.arity_at(i) == 3);  // the hints do not change what is stored
   }
-  const Var<double> t = x[0] * s;   // s is slot i - 1 but the second argument: no chain
-  const Var<double> u = t * x[1];   // chain; last argument x1 differs from t's s: no hold
+  const Var<double> t = x[0] * s;     // s is slot i - 1 but the second argument: no chain
+  const Var<double> u = t * x[1];     // chain; last argument x1 differs from t's s: no hold
   const Var<double> v = x[3] * x[1];  // last argument x1 again, below has k = 2: hold
   CHECK(tape.hints_at(t.index()) == 0);
   CHECK(tape.hints_at(u.index()) == (kChainFlag | kFlushFlag));
   CHECK(tape.hints_at(v.index()) == kHoldFlag);
-  const Var<double> w = sin(v);     // one argument: chain only, never hold
+  const Var<double> w = sin(v);  // one argument: chain only, never hold
   CHECK(tape.hints_at(w.index()) == kChainFlag);
   for (tapegrad::Index i = 1; i <= 4; ++i) CHECK(tape.hints_at(i) == 0);  // inputs
   // Custom slots report no arguments and no hints.
@@ -393,12 +392,12 @@ TEST_CASE("held and chained sums give exact gradients in every configuration", "
   SECTION("no run continues across an input or a custom statement") {
     Tape<double> tape;
     const Var<double> m = tape.variable(0.5), x = tape.variable(2.0);
-    const Var<double> s1 = x * m;                // last argument m
-    const Var<double> v = tape.variable(3.0);    // an input between: no hold across it
+    const Var<double> s1 = x * m;              // last argument m
+    const Var<double> v = tape.variable(3.0);  // an input between: no hold across it
     const Var<double> s2 = v * m;
     const tapegrad::Index block = tape.record_custom(2, CountedScale(x.index()));
     const Var<double> y1 = tape.output_var(block + 1, 6.0);
-    const Var<double> s3 = y1 * m;               // a custom statement between: no hold
+    const Var<double> s3 = y1 * m;                                     // a custom statement between: no hold
     CHECK(tape.hints_at(s2.index()) == tapegrad::detail::kChainFlag);  // v is slot i - 1
     CHECK(tape.hints_at(s3.index()) == tapegrad::detail::kChainFlag);  // so is y1
     CHECK_FALSE(tape.custom_at(v.index()));
@@ -472,14 +471,14 @@ TEST_CASE("held and chained sums give exact gradients in every configuration", "
 TEST_CASE("statements y does not depend on are skipped, and their arguments too", "[tape]") {
   Tape<double> tape;
   const Var<double> x = tape.variable(2.0), unused = tape.variable(-1.0);
-  const Var<double> a = x * x;                   // used
-  const Var<double> dead = unused * x * 7.0;     // not used by y: adjoint 0
+  const Var<double> a = x * x;                    // used
+  const Var<double> dead = unused * x * 7.0;      // not used by y: adjoint 0
   const Var<double> dead2 = sqrt(unused) + dead;  // NaN partial, not used by y
   const Var<double> y = a * x + sin(a);
   tape.backward(y);
   CHECK_CLOSE(x.grad(), 3 * 4.0 + std::cos(4.0) * 4.0, 1e-14);  // d/dx (x^3 + sin x^2)
   CHECK(unused.grad() == 0.0);
   CHECK(dead2.grad() == 0.0);
-  tape.backward(dead2);  // and the other way round: the dead statements are live now
+  tape.backward(dead2);              // and the other way round: the dead statements are live now
   CHECK(std::isnan(unused.grad()));  // d sqrt(u)/du at u = -1 is NaN
 }

@@ -25,8 +25,7 @@ Var<double> loss(const VectorXv& w, int k) {
 Eigen::VectorXd point(int k) { return Eigen::VectorXd::LinSpaced(64, -1.0 + 0.05 * k, 1.0 + 0.03 * k); }
 }  // namespace
 
-TEST_CASE("threads compute different gradients concurrently, each equal to the serial one",
-          "[threads]") {
+TEST_CASE("threads compute different gradients concurrently, each equal to the serial one", "[threads]") {
   constexpr int threads = 4, rounds = 50;
   std::vector<Eigen::VectorXd> serial(threads);
   for (int k = 0; k < threads; ++k)

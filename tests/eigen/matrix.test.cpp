@@ -45,21 +45,29 @@ void check_matrix_gradient(FTape f_tape, FPlain f_plain, double tol = 1e-7) {
   }
 }
 
-MatrixXd sigmoid_of(const MatrixXd& z) { return z.unaryExpr([](double v) { return 1.0 / (1.0 + std::exp(-v)); }); }
+MatrixXd sigmoid_of(const MatrixXd& z) {
+  return z.unaryExpr([](double v) { return 1.0 / (1.0 + std::exp(-v)); });
+}
 }  // namespace
 
 TEST_CASE("matrix products in every operand order", "[matrix]") {
   const MatrixXd M = (MatrixXd(3, 2) << 1.0, -0.5, 0.25, 2.0, -1.0, 0.75).finished();
   check_matrix_gradient(
       [&](const MatrixVar<double>& W, const MatrixVar<double>&) {
-        return tapegrad::sum(W * M) + tapegrad::sum(X * tapegrad::transpose(W)) + tapegrad::sum(W * tapegrad::transpose(W));
+        return tapegrad::sum(W * M) + tapegrad::sum(X * tapegrad::transpose(W)) +
+               tapegrad::sum(W * tapegrad::transpose(W));
       },
-      [&](const MatrixXd& W, const VectorXd&) { return (W * M).sum() + (X * W.transpose()).sum() + (W * W.transpose()).sum(); });
+      [&](const MatrixXd& W, const VectorXd&) {
+        return (W * M).sum() + (X * W.transpose()).sum() + (W * W.transpose()).sum();
+      });
   check_matrix_gradient(  // M * A with M plain on the left
       [&](const MatrixVar<double>& W, const MatrixVar<double>& b) {
-        return tapegrad::squared_norm(M.transpose() * tapegrad::transpose(W)) + tapegrad::sum(tapegrad::transpose(b) * W);
+        return tapegrad::squared_norm(M.transpose() * tapegrad::transpose(W)) +
+               tapegrad::sum(tapegrad::transpose(b) * W);
       },
-      [&](const MatrixXd& W, const VectorXd& b) { return (M.transpose() * W.transpose()).squaredNorm() + (b.transpose() * W).sum(); });
+      [&](const MatrixXd& W, const VectorXd& b) {
+        return (M.transpose() * W.transpose()).squaredNorm() + (b.transpose() * W).sum();
+      });
 }
 
 TEST_CASE("a dense layer: rowwise bias and activations", "[matrix]") {
@@ -67,22 +75,34 @@ TEST_CASE("a dense layer: rowwise bias and activations", "[matrix]") {
     INFO("activation " << activation);
     auto act_tape = [activation](const MatrixVar<double>& Z) {
       switch (activation) {
-        case 0: return tapegrad::sigmoid(Z);
-        case 1: return tapegrad::tanh(Z);
-        case 2: return tapegrad::relu(Z);
-        case 3: return tapegrad::exp(Z);
-        case 4: return tapegrad::square(Z);
-        default: return tapegrad::softplus(Z);
+        case 0:
+          return tapegrad::sigmoid(Z);
+        case 1:
+          return tapegrad::tanh(Z);
+        case 2:
+          return tapegrad::relu(Z);
+        case 3:
+          return tapegrad::exp(Z);
+        case 4:
+          return tapegrad::square(Z);
+        default:
+          return tapegrad::softplus(Z);
       }
     };
     auto act_plain = [activation](const MatrixXd& Z) -> MatrixXd {
       switch (activation) {
-        case 0: return sigmoid_of(Z);
-        case 1: return Z.array().tanh().matrix();
-        case 2: return Z.cwiseMax(0.0);
-        case 3: return Z.array().exp().matrix();
-        case 4: return Z.array().square().matrix();
-        default: return Z.unaryExpr([](double v) { return std::log1p(std::exp(v)); });
+        case 0:
+          return sigmoid_of(Z);
+        case 1:
+          return Z.array().tanh().matrix();
+        case 2:
+          return Z.cwiseMax(0.0);
+        case 3:
+          return Z.array().exp().matrix();
+        case 4:
+          return Z.array().square().matrix();
+        default:
+          return Z.unaryExpr([](double v) { return std::log1p(std::exp(v)); });
       }
     };
     check_matrix_gradient(
@@ -127,7 +147,8 @@ TEST_CASE("losses: mse, binary and softmax cross-entropy", "[matrix][loss]") {
         const MatrixXd Z = (X * W.transpose()).rowwise() + b.transpose();
         double bce = 0, ce = 0;
         for (int k = 0; k < 8; ++k) bce += std::log1p(std::exp(Z(k))) - Y(k) * Z(k);
-        for (int i = 0; i < 4; ++i) ce += std::log(Z.row(i).array().exp().sum()) - Z(i, labels[static_cast<std::size_t>(i)]);
+        for (int i = 0; i < 4; ++i)
+          ce += std::log(Z.row(i).array().exp().sum()) - Z(i, labels[static_cast<std::size_t>(i)]);
         return (Z - Y).squaredNorm() / 8 + bce / 8 + ce / 4;
       });
 }
@@ -159,7 +180,8 @@ TEST_CASE("matrix statements agree with the scalar-Var path", "[matrix]") {
   const Var<double> L = tapegrad::squared_norm(Hm) + (Wv.array() * Wv.array()).sum();
   tape.backward(L);
   const MatrixXd Hp = sigmoid_of(X * W_of(x).transpose());
-  const MatrixXd expected = (2.0 * Hp.cwiseProduct(Hp).cwiseProduct(MatrixXd::Ones(4, 2) - Hp)).transpose() * X + 2.0 * W_of(x);
+  const MatrixXd expected =
+      (2.0 * Hp.cwiseProduct(Hp).cwiseProduct(MatrixXd::Ones(4, 2) - Hp)).transpose() * X + 2.0 * W_of(x);
   const MatrixXd g = tapegrad::gradients(tape, W);
   for (Eigen::Index k = 0; k < g.size(); ++k) CHECK_CLOSE(g(k), expected(k), 1e-13);
   CHECK(tapegrad::gradients(tape, Wv) == g);
@@ -232,7 +254,7 @@ TEST_CASE("prod: the product of the other entries on both paths (quotient, prefi
     return static_cast<double>(p);
   };
   const MatrixXd normal = (MatrixXd::Random(1, 200).array() * 0.5 + 1.0).matrix();  // in [0.5, 1.5]
-  const MatrixXd subnormal = (MatrixXd(1, 3) << 1e-200, 1e-110, 2.0).finished();  // product 2e-310
+  const MatrixXd subnormal = (MatrixXd(1, 3) << 1e-200, 1e-110, 2.0).finished();    // product 2e-310
   const MatrixXd with_nan = (MatrixXd(1, 3) << 2.0, std::nan(""), 3.0).finished();
   for (const MatrixXd& values : {normal, subnormal, with_nan}) {
     Tape<double> tape;

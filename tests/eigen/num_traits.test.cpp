@@ -66,60 +66,70 @@ void check_gradient(const F& f, const Eigen::VectorXd& x) {
 TEST_CASE("products of Var matrices and mixed Var/plain products", "[eigen][products]") {
   const Eigen::VectorXd x = point(9, 0.1);
   // Var * Var (matrix-matrix and matrix-vector)
-  check_gradient([](const auto& w) {
-    using S = std::decay_t<decltype(w[0])>;
-    const MatrixX<S> A = as_matrix<S>(w);
-    const VectorX<S> v = as_vector<S>(w, 6, 3);
-    const MatrixX<S> AAt = A * A.transpose();
-    return S((A * v).sum() + AAt.sum());
-  }, x);
+  check_gradient(
+      [](const auto& w) {
+        using S = std::decay_t<decltype(w[0])>;
+        const MatrixX<S> A = as_matrix<S>(w);
+        const VectorX<S> v = as_vector<S>(w, 6, 3);
+        const MatrixX<S> AAt = A * A.transpose();
+        return S((A * v).sum() + AAt.sum());
+      },
+      x);
   // Var * plain and plain * Var, GEMM and GEMV, both storage orders
-  check_gradient([](const auto& w) {
-    using S = std::decay_t<decltype(w[0])>;
-    const MatrixX<S> A = as_matrix<S>(w);
-    const VectorX<S> v = as_vector<S>(w, 6, 3);
-    const MatrixX<S> AB = A * B;
-    const MatrixX<S> BAt = B * A.transpose();
-    const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> ABr = A * B;
-    const VectorX<S> Bv = B * v;
-    const VectorX<S> Ac = A * c;
-    const VectorX<S> Atc = A.transpose() * c.head(2);
-    return S(AB.sum() + BAt.squaredNorm() + ABr(1, 2) + Bv.sum() + Ac.prod() + Atc.sum());
-  }, x);
+  check_gradient(
+      [](const auto& w) {
+        using S = std::decay_t<decltype(w[0])>;
+        const MatrixX<S> A = as_matrix<S>(w);
+        const VectorX<S> v = as_vector<S>(w, 6, 3);
+        const MatrixX<S> AB = A * B;
+        const MatrixX<S> BAt = B * A.transpose();
+        const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> ABr = A * B;
+        const VectorX<S> Bv = B * v;
+        const VectorX<S> Ac = A * c;
+        const VectorX<S> Atc = A.transpose() * c.head(2);
+        return S(AB.sum() + BAt.squaredNorm() + ABr(1, 2) + Bv.sum() + Ac.prod() + Atc.sum());
+      },
+      x);
 }
 
 TEST_CASE("reductions and norms of Var vectors", "[eigen]") {
   const Eigen::VectorXd x = point(5, 0.2);
-  check_gradient([](const auto& w) {
-    using S = std::decay_t<decltype(w[0])>;
-    const VectorX<S> v = w;
-    const VectorX<S> cv = c.cast<S>();
-    return S(v.sum() + v.dot(v) + v.head(3).dot(cv) + v.squaredNorm() + v.norm() + v.mean() + v.prod() +
-             v.maxCoeff() + v.minCoeff() + v.normalized()[0]);
-  }, x);
+  check_gradient(
+      [](const auto& w) {
+        using S = std::decay_t<decltype(w[0])>;
+        const VectorX<S> v = w;
+        const VectorX<S> cv = c.cast<S>();
+        return S(v.sum() + v.dot(v) + v.head(3).dot(cv) + v.squaredNorm() + v.norm() + v.mean() + v.prod() +
+                 v.maxCoeff() + v.minCoeff() + v.normalized()[0]);
+      },
+      x);
 }
 
 TEST_CASE("coefficient-wise arithmetic, also mixed with plain matrices", "[eigen]") {
   const Eigen::VectorXd x = point(3, 0.3);
-  check_gradient([](const auto& w) {
-    using S = std::decay_t<decltype(w[0])>;
-    const VectorX<S> v = w;
-    const VectorX<S> sum = v + c;           // Var + plain
-    const VectorX<S> diff = c - v;          // plain - Var
-    const VectorX<S> scaled = 2.0 * v / 3.0;
-    const VectorX<S> prod = v.cwiseProduct(c);
-    const VectorX<S> quot = v.cwiseQuotient(c);
-    return S(sum.sum() + diff.squaredNorm() + scaled.sum() + prod.sum() + quot.sum() + (v * 1.5).sum());
-  }, x);
+  check_gradient(
+      [](const auto& w) {
+        using S = std::decay_t<decltype(w[0])>;
+        const VectorX<S> v = w;
+        const VectorX<S> sum = v + c;   // Var + plain
+        const VectorX<S> diff = c - v;  // plain - Var
+        const VectorX<S> scaled = 2.0 * v / 3.0;
+        const VectorX<S> prod = v.cwiseProduct(c);
+        const VectorX<S> quot = v.cwiseQuotient(c);
+        return S(sum.sum() + diff.squaredNorm() + scaled.sum() + prod.sum() + quot.sum() + (v * 1.5).sum());
+      },
+      x);
 }
 
 TEST_CASE("array functions on Var arrays", "[eigen][array]") {
   const Eigen::VectorXd x = point(4, 0.05);  // positive entries
-  check_gradient([](const auto& w) {
-    using S = std::decay_t<decltype(w[0])>;
-    const Eigen::Array<S, Eigen::Dynamic, 1> a = w.array();
-    return S((a.sin() * a.exp()).sum() + a.log().sum() + a.sqrt().sum() + a.square().sum() + a.abs().sum() +
-             a.tanh().sum() + a.pow(2.5).sum() + a.inverse().sum() + (a * 2.0 + 1.0).cos().sum() +
-             a.max(0.5).sum());
-  }, x);
+  check_gradient(
+      [](const auto& w) {
+        using S = std::decay_t<decltype(w[0])>;
+        const Eigen::Array<S, Eigen::Dynamic, 1> a = w.array();
+        return S((a.sin() * a.exp()).sum() + a.log().sum() + a.sqrt().sum() + a.square().sum() + a.abs().sum() +
+                 a.tanh().sum() + a.pow(2.5).sum() + a.inverse().sum() + (a * 2.0 + 1.0).cos().sum() +
+                 a.max(0.5).sum());
+      },
+      x);
 }

@@ -45,6 +45,7 @@ TEST_CASE("shape mismatches throw invalid_argument naming both shapes", "[eigen]
   const auto V = tapegrad::variables(tape, Eigen::MatrixXd::Ones(3, 2).eval());
   tape.backward(V.sum());
   Eigen::MatrixXd wrong(2, 2);
-  CHECK_THROWS_WITH(tapegrad::gradients_into(tape, V, wrong), ContainsSubstring("source is 3x2 but destination is 2x2"));
+  CHECK_THROWS_WITH(tapegrad::gradients_into(tape, V, wrong),
+                    ContainsSubstring("source is 3x2 but destination is 2x2"));
   CHECK_THROWS_AS(tapegrad::values_into(V, wrong), std::invalid_argument);
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 the tapegrad developers
+
+// The tables below are aligned by hand, one primitive per row:
+// clang-format off
 #pragma once
 
 /// \file

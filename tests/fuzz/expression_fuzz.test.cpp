@@ -72,11 +72,12 @@ struct Tally {
   double skipped_fraction() const { return generated ? double(skipped) / double(generated) : 0.0; }
 
   void print(const char* title, double seconds) const {
-    std::printf("%s: %llu cases checked (%llu with y constant near x), %llu skipped as ill-conditioned (%.2f%%), "
-                "%llu failed, %.2f s\n",
-                title, static_cast<unsigned long long>(checked), static_cast<unsigned long long>(constant),
-                static_cast<unsigned long long>(skipped), 100.0 * skipped_fraction(),
-                static_cast<unsigned long long>(failed), seconds);
+    std::printf(
+        "%s: %llu cases checked (%llu with y constant near x), %llu skipped as ill-conditioned (%.2f%%), "
+        "%llu failed, %.2f s\n",
+        title, static_cast<unsigned long long>(checked), static_cast<unsigned long long>(constant),
+        static_cast<unsigned long long>(skipped), 100.0 * skipped_fraction(), static_cast<unsigned long long>(failed),
+        seconds);
     for (const auto& entry : skip_reasons)
       std::printf("  skipped: %-55s %llu\n", entry.first.c_str(), static_cast<unsigned long long>(entry.second));
   }

@@ -75,7 +75,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
   const bool single = (data[0] & 2) != 0;
   const std::string file = (data[0] & 1) ? with_valid_header(rest, single ? 4 : 8) : std::string(rest);
-  if (single) check<float>(file);
-  else check<double>(file);
+  if (single)
+    check<float>(file);
+  else
+    check<double>(file);
   return 0;
 }

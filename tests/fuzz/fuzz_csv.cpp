@@ -43,7 +43,8 @@ void parse_and_check(std::string_view text, bool has_header, const tapegrad::io:
   }
   if constexpr (std::is_floating_point_v<T>) {
     if (!options.allow_non_finite)
-      for (Eigen::Index i = 0; i < v.size(); ++i) require(std::isfinite(v.data()[i]), "a non-finite value was accepted");
+      for (Eigen::Index i = 0; i < v.size(); ++i)
+        require(std::isfinite(v.data()[i]), "a non-finite value was accepted");
   }
   // The same text parses to the same values: equal, with the same sign, or both NaN.
   // (Not memcmp: long double's 80-bit values leave 6 bytes of padding undefined.)
@@ -71,10 +72,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool has_header = (flags & 8u) != 0;
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   switch ((flags >> 4) & 3u) {
-    case 0: parse_and_check<double>(text, has_header, options); break;
-    case 1: parse_and_check<float>(text, has_header, options); break;
-    case 2: parse_and_check<int>(text, has_header, options); break;
-    default: parse_and_check<long double>(text, has_header, options); break;
+    case 0:
+      parse_and_check<double>(text, has_header, options);
+      break;
+    case 1:
+      parse_and_check<float>(text, has_header, options);
+      break;
+    case 2:
+      parse_and_check<int>(text, has_header, options);
+      break;
+    default:
+      parse_and_check<long double>(text, has_header, options);
+      break;
   }
   return 0;
 }

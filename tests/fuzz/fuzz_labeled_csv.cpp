@@ -27,7 +27,8 @@ void require(bool ok, const char* what) {
 }
 
 template <class T>
-void parse_and_check(std::string_view text, const tapegrad::io::CsvOptions& options, tapegrad::io::LabeledHeader header) {
+void parse_and_check(std::string_view text, const tapegrad::io::CsvOptions& options,
+                     tapegrad::io::LabeledHeader header) {
   tapegrad::io::LabeledData<T> d;
   try {
     d = tapegrad::io::parse_labeled_csv<T>(text, options, header);
@@ -39,7 +40,8 @@ void parse_and_check(std::string_view text, const tapegrad::io::CsvOptions& opti
   require(d.labels.size() == rows, "one label per row");
   require(static_cast<std::size_t>(rows * (cols + 1)) <= text.size(), "more values than bytes of text");
   const auto classes = static_cast<Eigen::Index>(d.class_names.size());
-  for (Eigen::Index r = 0; r < rows; ++r) require(d.labels[r] >= 0 && d.labels[r] < classes, "a label outside the classes");
+  for (Eigen::Index r = 0; r < rows; ++r)
+    require(d.labels[r] >= 0 && d.labels[r] < classes, "a label outside the classes");
   if (d.label_name.empty() && d.feature_names.empty()) {
     // No names header: the classes are the header's class names, or 0..max label <= N.
     require(classes <= rows || d.class_names.size() <= text.size(), "more classes than rows and header names");

@@ -26,12 +26,12 @@
 #error "TAPEGRAD_DATA_DIR must name examples/data (set by tests/CMakeLists.txt)"
 #endif
 
-using tapegrad::io::parse_csv;
-using tapegrad::io::read_csv;
-using tapegrad::io::read_labeled_csv;
-using tapegrad::io::parse_labeled_csv;
 using tapegrad::io::CsvOptions;
 using tapegrad::io::LabeledHeader;
+using tapegrad::io::parse_csv;
+using tapegrad::io::parse_labeled_csv;
+using tapegrad::io::read_csv;
+using tapegrad::io::read_labeled_csv;
 using tapegrad_io_test::TempFile;
 
 namespace {
@@ -72,11 +72,13 @@ TEST_CASE("parse_csv parses into the requested scalar type", "[io][csv]") {
 }
 
 TEST_CASE("parse_csv names line and column of a bad number or a ragged row", "[io][csv]") {
-  CHECK_THROWS_WITH(parse_csv("a,b\n1,2\n3,x\n", true), ContainsSubstring("parse_csv: line 3, column 2: 'x' is not a number"));
+  CHECK_THROWS_WITH(parse_csv("a,b\n1,2\n3,x\n", true),
+                    ContainsSubstring("parse_csv: line 3, column 2: 'x' is not a number"));
   CHECK_THROWS_WITH(parse_csv("1,2\n\n1,2,3\n", false),
                     ContainsSubstring("line 3 has 3 fields but line 1 has 2 (ragged row)"));
   CHECK_THROWS_WITH(parse_csv("a,b,c\n1,2\n", true), ContainsSubstring("line 2 has 2 fields but line 1 has 3"));
-  CHECK_THROWS_WITH(parse_csv("1,2,\n", false), ContainsSubstring("line 1, column 3: '' is not a number (empty field)"));
+  CHECK_THROWS_WITH(parse_csv("1,2,\n", false),
+                    ContainsSubstring("line 1, column 3: '' is not a number (empty field)"));
   CHECK_THROWS_WITH(parse_csv("1.5.2\n", false), ContainsSubstring("line 1, column 1: '1.5.2'"));
   CHECK_THROWS_WITH(parse_csv("+-1\n", false), ContainsSubstring("'+-1' is not a number"));
   CHECK_THROWS_WITH(parse_csv("1 2\n", false), ContainsSubstring("'1 2' is not a number"));
@@ -241,7 +243,8 @@ TEST_CASE("a bad value on line 1 names its column", "[io][csv]") {
   // Shown fields are cut to 40 characters and control bytes escaped.
   CHECK_THROWS_WITH(parse_csv("1," + std::string(100, 'y') + "\n", false),
                     ContainsSubstring("'" + std::string(40, 'y') + "'... (100 characters) is not a number"));
-  CHECK_THROWS_WITH(parse_csv(std::string("1,a\x01\xff") + "\n", false), ContainsSubstring("'a\\x01\\xff' is not a number"));
+  CHECK_THROWS_WITH(parse_csv(std::string("1,a\x01\xff") + "\n", false),
+                    ContainsSubstring("'a\\x01\\xff' is not a number"));
 }
 
 TEST_CASE("a header of column names is read, and the names kept", "[io][csv]") {
@@ -284,10 +287,12 @@ TEST_CASE("a ';'-separated file gets a hint, and CsvOptions::delimiter reads it"
   CHECK_THROWS_WITH(parse_csv("1.5;2.0\n3;4\n", false),
                     ContainsSubstring("line 1, column 1: '1.5;2.0' is not a number (the file seems to use ';' "
                                       "between fields: set CsvOptions::delimiter = ';')"));
-  CHECK_THROWS_WITH(parse_csv("1,5;2,0\n", false), ContainsSubstring("column 2: '5;2' is not a number (the file seems to use ';'"));
+  CHECK_THROWS_WITH(parse_csv("1,5;2,0\n", false),
+                    ContainsSubstring("column 2: '5;2' is not a number (the file seems to use ';'"));
   const TempFile semicolons("semicolons.csv", "a;b;label\n1.5;2;0\n3;4;1\n");
-  CHECK_THROWS_WITH(read_labeled_csv(semicolons.path()),
-                    ContainsSubstring("needs feature columns and a label column, but rows have 1 field (the file seems to use ';'"));
+  CHECK_THROWS_WITH(
+      read_labeled_csv(semicolons.path()),
+      ContainsSubstring("needs feature columns and a label column, but rows have 1 field (the file seems to use ';'"));
 
   CsvOptions options;
   options.delimiter = ';';
@@ -314,7 +319,8 @@ TEST_CASE("quoted fields: numbers in quotes, and bad quoting named", "[io][csv]"
   CHECK(t.values(0, 1) == 2.0);
   CHECK_THROWS_WITH(parse_csv("1,\"2\n", false),
                     ContainsSubstring("line 1, column 2: a quoted field has no closing quote"));
-  CHECK_THROWS_WITH(parse_csv("1,\"2\"x,3\n", false), ContainsSubstring("line 1, column 2: 'x,3' follows the closing quote"));
+  CHECK_THROWS_WITH(parse_csv("1,\"2\"x,3\n", false),
+                    ContainsSubstring("line 1, column 2: 'x,3' follows the closing quote"));
   CHECK_THROWS_WITH(parse_csv("\"\"\n", false), ContainsSubstring("'' is not a number (empty field)"));
 }
 
@@ -323,9 +329,11 @@ TEST_CASE("quoted fields: numbers in quotes, and bad quoting named", "[io][csv]"
 TEST_CASE("a label far beyond the rows is an error at once, with a few MB", "[io][csv][limits]") {
   const TempFile labels("labels.csv", "1.0,2.0,0\n3.0,4.0,2000000000\n");
   const std::uint64_t rss_before = tapegrad_io_test::peak_rss_bytes();
-  CHECK_THROWS_WITH(read_labeled_csv(labels.path()),
-                    ContainsSubstring("labels.csv: line 2, column 3: label 2000000000 is not below the number of rows (2)"));
-  CHECK_THROWS_WITH(parse_labeled_csv("1.0,2.0,0\n3.0,4.0,20000000\n"), ContainsSubstring("label 20000000 is not below"));
+  CHECK_THROWS_WITH(
+      read_labeled_csv(labels.path()),
+      ContainsSubstring("labels.csv: line 2, column 3: label 2000000000 is not below the number of rows (2)"));
+  CHECK_THROWS_WITH(parse_labeled_csv("1.0,2.0,0\n3.0,4.0,20000000\n"),
+                    ContainsSubstring("label 20000000 is not below"));
   CHECK(tapegrad_io_test::peak_rss_bytes() - rss_before < (8u << 20));
   // K <= N is the rule: the largest label may be N - 1.
   const auto d = parse_labeled_csv("1,0\n2,0\n3,2\n");
@@ -350,7 +358,8 @@ TEST_CASE("counts a header states allocate nothing before the data confirm them"
   for (int i = 0; i < 200000; ++i) wide += i ? ",0" : "0";
   std::string text = wide + "\n";
   for (int i = 0; i < 200000; ++i) text += "0\n";
-  CHECK_THROWS_WITH(parse_csv(text, false), ContainsSubstring("line 2 has 1 fields but line 1 has 200000 (ragged row)"));
+  CHECK_THROWS_WITH(parse_csv(text, false),
+                    ContainsSubstring("line 2 has 1 fields but line 1 has 200000 (ragged row)"));
   CHECK(tapegrad_io_test::peak_rss_bytes() - rss_before < (16u << 20));
 }
 
@@ -362,9 +371,9 @@ TEST_CASE("read_labeled_csv and read_csv pass the decompression limit on", "[io]
   const TempFile file("bomb.csv.gz", bomb);
   CsvOptions options;
   options.max_decompressed_bytes = 1u << 20;
-  CHECK_THROWS_WITH(read_labeled_csv(file.path(), options),
-                    ContainsSubstring("the decompressed data pass the limit of 1048576 bytes") &&
-                        ContainsSubstring("bomb.csv.gz"));
+  CHECK_THROWS_WITH(
+      read_labeled_csv(file.path(), options),
+      ContainsSubstring("the decompressed data pass the limit of 1048576 bytes") && ContainsSubstring("bomb.csv.gz"));
   CHECK_THROWS_WITH(read_csv(file.path(), false, options), ContainsSubstring("pass the limit of 1048576 bytes"));
   // A real gzip CSV well under the limit reads.
   const TempFile small("small.csv.gz", tapegrad::io::gzip("1,2,0\n3,4,1\n"));
@@ -377,19 +386,21 @@ TEST_CASE("classification_dataset takes the classes from the class names or the 
   d.labels = Eigen::VectorXi{{0, 1, 1}};
   d.class_names = {"a", "b", "c"};
   CHECK(tapegrad::optim::classification_dataset(d).class_count() == 3);  // names count, even unused
-  d.labels(2) = 5;  // beyond the names: an error, not six classes
-  CHECK_THROWS_WITH(tapegrad::optim::classification_dataset(d), ContainsSubstring("label 5 of row 2 is outside [0, 3)"));
+  d.labels(2) = 5;                                                       // beyond the names: an error, not six classes
+  CHECK_THROWS_WITH(tapegrad::optim::classification_dataset(d),
+                    ContainsSubstring("label 5 of row 2 is outside [0, 3)"));
   d.class_names.clear();
   d.labels(2) = 2;
   CHECK(tapegrad::optim::classification_dataset(d).class_count() == 3);  // 0..max label
-  d.labels(2) = 2000000000;  // without names, K <= N
+  d.labels(2) = 2000000000;                                              // without names, K <= N
   CHECK_THROWS_WITH(tapegrad::optim::classification_dataset(d),
                     ContainsSubstring("label 2000000000") && ContainsSubstring("3 examples"));
 }
 
 // Hidden: the issue's two files at full size (figures in docs/reliability.md); run with
 //   build/tests/test_io "[.bomb]"
-TEST_CASE("the issue's bombs: 3 GB of zeros at gzip -1 and 10 GB of zeros stop at the default limit", "[io][csv][limits][.bomb]") {
+TEST_CASE("the issue's bombs: 3 GB of zeros at gzip -1 and 10 GB of zeros stop at the default limit",
+          "[io][csv][limits][.bomb]") {
   struct Bomb {
     const char* name;
     std::uint64_t bytes;

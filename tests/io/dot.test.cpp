@@ -23,8 +23,8 @@ namespace {
 
 /// The graph read back from DOT text: node slots with labels, edges with their labels.
 struct Graph {
-  std::map<unsigned, std::string> nodes;                         // slot -> label
-  std::map<std::pair<unsigned, unsigned>, std::string> edges;    // (from, to) -> label
+  std::map<unsigned, std::string> nodes;                       // slot -> label
+  std::map<std::pair<unsigned, unsigned>, std::string> edges;  // (from, to) -> label
   int clusters = 0;
   bool closed = false;
 
@@ -101,10 +101,10 @@ TEST_CASE("dot: one folded statement z = x y + sin x", "[io][dot]") {
 TEST_CASE("dot: a chain, its partials and the part reachable from a Var", "[io][dot]") {
   Tape<double> tape;
   const Var<double> x = tape.variable(2.0), y = tape.variable(-1.0), q = tape.variable(4.0);
-  const Var<double> a = x * y;       // 2 edges
-  const Var<double> e = q * q + y;   // 2 edges, unrelated to c below except through y
-  const Var<double> b = a + x;       // 2 edges
-  const Var<double> c = b * b;       // 1 edge, partial 2b
+  const Var<double> a = x * y;        // 2 edges
+  const Var<double> e = q * q + y;    // 2 edges, unrelated to c below except through y
+  const Var<double> b = a + x;        // 2 edges
+  const Var<double> c = b * b;        // 1 edge, partial 2b
   const Var<double> after = c * 3.0;  // recorded after c: never part of c's graph
 
   const Graph full = parse(to_dot(tape));

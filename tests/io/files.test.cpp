@@ -82,8 +82,8 @@ TEST_CASE("ByteWriter and ByteReader round-trip little-endian values bit for bit
   CHECK(back == values);
   CHECK(in.string("i") == "name");
   CHECK(in.remaining() == 0);
-  CHECK_THROWS_WITH(in.u8("the flag"), "test: truncated: the flag needs 1 bytes, 0 left (at byte " +
-                                           std::to_string(bytes.size()) + ")");
+  CHECK_THROWS_WITH(in.u8("the flag"),
+                    "test: truncated: the flag needs 1 bytes, 0 left (at byte " + std::to_string(bytes.size()) + ")");
 }
 
 TEST_CASE("ByteReader refuses counts larger than the data before allocating", "[io][bytes]") {

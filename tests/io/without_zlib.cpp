@@ -45,7 +45,7 @@ TEST_CASE("without zlib, train() runs and checkpoints are refused up front", "[i
   CHECK(optim::train(model, data, o).epochs() == 2);
   const Eigen::VectorXd before = model.parameters().values();
   o.checkpoint_path = "never-written.ckpt";
-  CHECK_THROWS_WITH(optim::train(model, data, o), ContainsSubstring("checkpoints need zlib") &&
-                                                      ContainsSubstring("zlib1g-dev"));
+  CHECK_THROWS_WITH(optim::train(model, data, o),
+                    ContainsSubstring("checkpoints need zlib") && ContainsSubstring("zlib1g-dev"));
   CHECK(model.parameters().values() == before);
 }

@@ -32,7 +32,8 @@ TEST_CASE("10^5 training steps keep tape memory and RSS flat after warm-up", "[l
   std::vector<MatrixXd> Y;
   for (Eigen::Index b = 0; b < batches; ++b) {
     X.push_back(MatrixXd::Random(batch, features));
-    Y.push_back((X.back() * VectorXd::LinSpaced(features, -1.0, 1.0)).unaryExpr([](double z) { return z > 0 ? 1.0 : 0.0; }));
+    Y.push_back(
+        (X.back() * VectorXd::LinSpaced(features, -1.0, 1.0)).unaryExpr([](double z) { return z > 0 ? 1.0 : 0.0; }));
   }
   MatrixXd w = MatrixXd::Zero(features, 1);
   MatrixXd g(features, 1);

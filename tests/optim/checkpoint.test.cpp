@@ -34,8 +34,7 @@ struct ScratchDir {
   ScratchDir() {
     static std::atomic<int> counter{0};
     const auto now = std::chrono::steady_clock::now().time_since_epoch().count();  // differs between processes
-    dir = fs::temp_directory_path() /
-          ("tapegrad-checkpoint-" + std::to_string(now) + "-" + std::to_string(counter++));
+    dir = fs::temp_directory_path() / ("tapegrad-checkpoint-" + std::to_string(now) + "-" + std::to_string(counter++));
     fs::remove_all(dir);
     fs::create_directories(dir);
   }
@@ -192,7 +191,8 @@ TEST_CASE("every damaged checkpoint is refused with the file and the fault named
   }
   SECTION("trailing bytes") { CHECK_THAT(refusal(good + "x"), ContainsSubstring("trailing bytes")); }
   SECTION("another file") {
-    CHECK_THAT(refusal("1.0,2.0,0\n3.0,4.0,1\n" + std::string(40, ' ')), ContainsSubstring("not a tapegrad checkpoint"));
+    CHECK_THAT(refusal("1.0,2.0,0\n3.0,4.0,1\n" + std::string(40, ' ')),
+               ContainsSubstring("not a tapegrad checkpoint"));
   }
   SECTION("every flipped byte is caught, in the header or by the payload's checksum") {
     for (std::size_t i = 0; i < good.size(); ++i) {
@@ -200,9 +200,12 @@ TEST_CASE("every damaged checkpoint is refused with the file and the fault named
       bad[i] = char(bad[i] ^ 0x10);
       const std::string why = refusal(bad);
       INFO("byte " << i << ": " << why);
-      if (i < 8) REQUIRE_THAT(why, ContainsSubstring("not a tapegrad checkpoint"));
-      else if (i < 32) REQUIRE_THAT(why, ContainsSubstring("header checksum mismatch"));
-      else REQUIRE_THAT(why, ContainsSubstring("checksum mismatch: the payload's CRC-32"));
+      if (i < 8)
+        REQUIRE_THAT(why, ContainsSubstring("not a tapegrad checkpoint"));
+      else if (i < 32)
+        REQUIRE_THAT(why, ContainsSubstring("header checksum mismatch"));
+      else
+        REQUIRE_THAT(why, ContainsSubstring("checksum mismatch: the payload's CRC-32"));
     }
   }
   // A valid header with other contents: rewrite a field and its header checksum.
@@ -229,8 +232,7 @@ TEST_CASE("every damaged checkpoint is refused with the file and the fault named
   }
 }
 
-TEST_CASE("a checkpoint's stated sizes are checked against its length before anything is allocated",
-          "[checkpoint]") {
+TEST_CASE("a checkpoint's stated sizes are checked against its length before anything is allocated", "[checkpoint]") {
   // A well-formed header and checksum around a payload whose block claims 10^12 x 10^6
   // numbers: refused from the file's length, not by a failed allocation.
   tapegrad::io::ByteWriter payload;
@@ -328,10 +330,14 @@ optim::TrainOptions<double> options_for(const Setup& s, const optim::Dataset<dou
   o.threads = s.threads;
   o.weight_decay = 1e-3;
   o.validation = &validation;
-  if (s.adam) o.optimizer = optim::Adam<double>();
-  else o.optimizer = optim::Momentum<double>(0.9, /*nesterov=*/s.threads == 2);
-  if (s.schedule) o.learning_rate = {0.05, optim::InverseTimeDecay<double>(0.02)};
-  else o.learning_rate = 0.05;
+  if (s.adam)
+    o.optimizer = optim::Adam<double>();
+  else
+    o.optimizer = optim::Momentum<double>(0.9, /*nesterov=*/s.threads == 2);
+  if (s.schedule)
+    o.learning_rate = {0.05, optim::InverseTimeDecay<double>(0.02)};
+  else
+    o.learning_rate = 0.05;
   o.schedule_unit = s.schedule && s.batch_size != 0 ? optim::Unit::step : optim::Unit::epoch;
   return o;
 }
@@ -409,7 +415,8 @@ TEST_CASE("a run killed by an exception resumes from its last checkpoint, bit-id
   o.progress = &log;
   optim::MLP<double> restarted = small_network<double>();
   const optim::History<double> h = optim::train(restarted, data, o);
-  CHECK_THAT(log.str(), ContainsSubstring("resumed from '" + o.checkpoint_path + "' at epoch 9, batch 0 (96 steps done)"));
+  CHECK_THAT(log.str(),
+             ContainsSubstring("resumed from '" + o.checkpoint_path + "' at epoch 9, batch 0 (96 steps done)"));
   REQUIRE(restarted.parameters().values() == reference.parameters().values());
   require_same_history(h, whole);
   // Resuming a finished run changes nothing and returns its history.
@@ -556,7 +563,9 @@ TEST_CASE("checkpoint options are checked before training", "[checkpoint]") {
   o.checkpoint_keep = 1;
   struct Plain {  // an optimizer without state(): usable, but not with checkpoints
     void reset(Index) {}
-    void step(Eigen::Ref<Eigen::VectorXd> w, const Eigen::Ref<const Eigen::VectorXd>& g, double alpha) { w -= alpha * g; }
+    void step(Eigen::Ref<Eigen::VectorXd> w, const Eigen::Ref<const Eigen::VectorXd>& g, double alpha) {
+      w -= alpha * g;
+    }
     const char* name() const { return "Plain"; }
   };
   o.optimizer = Plain{};
@@ -615,7 +624,8 @@ TEST_CASE("a checkpoint that cannot be written stops the run with the reason", "
   optim::TrainOptions<double> o;
   o.epochs = 3;
   o.checkpoint_path = "/nonexistent-directory/run.ckpt";
-  CHECK_THROWS_WITH(optim::train(model, data, o), ContainsSubstring("cannot create '/nonexistent-directory/run.ckpt.tmp'"));
+  CHECK_THROWS_WITH(optim::train(model, data, o),
+                    ContainsSubstring("cannot create '/nonexistent-directory/run.ckpt.tmp'"));
 }
 
 }  // namespace checkpoint_tests

@@ -92,8 +92,8 @@ TEST_CASE("shuffled batches: every example once per epoch, reproducible, new eac
     CHECK(std::set<Index>(oa.begin(), oa.end()).size() == 103);  // each example exactly once
     CHECK(*std::min_element(oa.begin(), oa.end()) == 0);
     CHECK(*std::max_element(oa.begin(), oa.end()) == 102);
-    CHECK(oa == epoch_order(b, e));  // same seed, same order
-    CHECK(oa != epoch_order(c, e));  // another seed, another order
+    CHECK(oa == epoch_order(b, e));                           // same seed, same order
+    CHECK(oa != epoch_order(c, e));                           // another seed, another order
     for (const auto& earlier : orders) CHECK(oa != earlier);  // a new permutation every epoch
     orders.push_back(oa);
   }
@@ -142,7 +142,8 @@ TEST_CASE("train_test_split: seeded, disjoint, complete", "[optim][dataset]") {
   for (Index i = 0; i < 10; ++i) ids.insert(s1.test.features()(i, 0));
   CHECK(ids.size() == 50);
   CHECK(s1.test.targets()(0, 0) == 10.0 * s1.test.features()(0, 0));  // rows stay together
-  CHECK_THROWS_WITH(optim::train_test_split(d, 1.5, 0), ContainsSubstring("test_fraction is 1.5; expected a number in (0, 1)"));
+  CHECK_THROWS_WITH(optim::train_test_split(d, 1.5, 0),
+                    ContainsSubstring("test_fraction is 1.5; expected a number in (0, 1)"));
   CHECK_THROWS_WITH(optim::train_test_split(numbered(3), 0.01, 0), ContainsSubstring("leaves 0 test"));
 }
 

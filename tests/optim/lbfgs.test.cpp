@@ -195,14 +195,14 @@ TEST_CASE("lbfgs: logistic regression on breast cancer in <= 50 iterations", "[o
   };
   const auto r = optim::lbfgs(loss, VectorXd::Zero(d + 1), o);
   INFO("L-BFGS: 9 digits of the minimum at iteration " << nine_digits << ", 10 digits at " << ten_digits << "; "
-                                                        << r.function_evaluations << " evaluations in all");
+                                                       << r.function_evaluations << " evaluations in all");
   CHECK(nine_digits >= 0);
   CHECK(nine_digits <= 50);
   CHECK(r.loss - minimum <= 1e-9 * minimum);
   CHECK(r.loss >= minimum * (1 - 1e-14));  // Newton's point is the minimum
   CHECK((r.w - newton).cwiseAbs().maxCoeff() < 1e-3);
   WARN("breast cancer, L-BFGS (m = 10): loss to 9 digits at iteration " << nine_digits << ", to 10 digits at "
-                                                                          << ten_digits);
+                                                                        << ten_digits);
 }
 
 TEST_CASE("lbfgs: nothing lost, limits and the callback", "[optim][lbfgs]") {

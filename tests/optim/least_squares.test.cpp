@@ -70,10 +70,14 @@ TEST_CASE("Levenberg-Marquardt counts the evaluations MINPACK does", "[optim][le
     bool scaled;
     long nfev, njev;
   };
-  const Reference runs[] = {{mgh::Id::rosenbrock, true, 21, 16},         {mgh::Id::freudenstein_roth, true, 14, 8},
-                            {mgh::Id::powell_badly_scaled, true, 19, 17}, {mgh::Id::bard, true, 6, 5},
-                            {mgh::Id::box_3d, true, 7, 6},                {mgh::Id::watson, true, 8, 7},
-                            {mgh::Id::brown_dennis, false, 26, 17},       {mgh::Id::osborne_2, false, 13, 8}};
+  const Reference runs[] = {{mgh::Id::rosenbrock, true, 21, 16},
+                            {mgh::Id::freudenstein_roth, true, 14, 8},
+                            {mgh::Id::powell_badly_scaled, true, 19, 17},
+                            {mgh::Id::bard, true, 6, 5},
+                            {mgh::Id::box_3d, true, 7, 6},
+                            {mgh::Id::watson, true, 8, 7},
+                            {mgh::Id::brown_dennis, false, 26, 17},
+                            {mgh::Id::osborne_2, false, 13, 8}};
   for (const Reference& ref : runs) {
     const mgh::Problem& p = problem(ref.id);
     optim::LeastSquaresOptions<double> o;
@@ -88,7 +92,8 @@ TEST_CASE("Levenberg-Marquardt counts the evaluations MINPACK does", "[optim][le
   }
 }
 
-TEST_CASE("Levenberg-Marquardt's defaults are SciPy's: Brown-Dennis reaches SciPy's minimum", "[optim][least_squares]") {
+TEST_CASE("Levenberg-Marquardt's defaults are SciPy's: Brown-Dennis reaches SciPy's minimum",
+          "[optim][least_squares]") {
   // SciPy 1.10 least_squares(method="lm") with its defaults stops at 85822.20168 (26 r, 17 J).
   // With MINPACK's Jacobian scaling the run crawls in a trust region that is too tight and
   // the relative-decrease test stops it at 85822.2057 (4.6e-8 above; docs/optim.md).

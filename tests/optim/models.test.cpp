@@ -24,8 +24,10 @@ auto loss_of(const Model& model, const optim::Batch<double>& batch) {
     if constexpr (std::is_same_v<typename V::Scalar, double>) {
       Model copy = model;
       copy.parameters().assign(w);
-      const optim::Dataset<double> d = batch.labels.size() ? optim::Dataset<double>::from_labels(batch.features, batch.labels, int(model.output_count()))
-                                                           : optim::Dataset<double>(batch.features, batch.targets);
+      const optim::Dataset<double> d =
+          batch.labels.size()
+              ? optim::Dataset<double>::from_labels(batch.features, batch.labels, int(model.output_count()))
+              : optim::Dataset<double>(batch.features, batch.targets);
       return copy.loss(d);
     } else {
       optim::BoundParameters<double> bound;
@@ -92,7 +94,9 @@ TEST_CASE("model gradients agree with finite differences", "[optim][models]") {
     check_gradient(m, batch_of(5, 3, 2, false, 5));
     // its forward pass written out: y = s(s(s(x W1) W2) W3) per example (rows)
     const auto b = batch_of(5, 3, 2, false, 6);
-    auto s = [](const MatrixX<double>& z) { return MatrixX<double>(z.unaryExpr([](double v) { return 1.0 / (1.0 + std::exp(-v)); })); };
+    auto s = [](const MatrixX<double>& z) {
+      return MatrixX<double>(z.unaryExpr([](double v) { return 1.0 / (1.0 + std::exp(-v)); }));
+    };
     const auto& p = m.parameters();
     const MatrixX<double> y = s(s(s(b.features * p[0]) * p[1]) * p[2]);
     CHECK((m.predict(b.features) - y).cwiseAbs().maxCoeff() < 1e-15);

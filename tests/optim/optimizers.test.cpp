@@ -16,9 +16,12 @@ namespace {
 // A fixed gradient sequence (as if from three different batches).
 VectorXd grad(int t) {
   switch (t) {
-    case 0: return VectorXd{{1.0, -2.0}};
-    case 1: return VectorXd{{0.5, 4.0}};
-    default: return VectorXd{{-1.0, 0.25}};
+    case 0:
+      return VectorXd{{1.0, -2.0}};
+    case 1:
+      return VectorXd{{0.5, 4.0}};
+    default:
+      return VectorXd{{-1.0, 0.25}};
   }
 }
 }  // namespace
@@ -104,7 +107,8 @@ TEST_CASE("Optimizer holds any optimizer by value", "[optim][optimizer]") {
 }
 
 TEST_CASE("optimizer arguments are checked", "[optim][optimizer]") {
-  CHECK_THROWS_WITH(optim::LearningRate<double>(0.0), ContainsSubstring("learning_rate is 0; expected a finite number > 0"));
+  CHECK_THROWS_WITH(optim::LearningRate<double>(0.0),
+                    ContainsSubstring("learning_rate is 0; expected a finite number > 0"));
   CHECK_THROWS_WITH(optim::LearningRate<double>(-0.5), ContainsSubstring("learning_rate is -0.5"));
   CHECK_THROWS_WITH(optim::LearningRate<double>(std::nan("")), ContainsSubstring("learning_rate is NaN"));
   CHECK_THROWS_WITH(optim::Momentum<double>(1.0), ContainsSubstring("momentum is 1; expected a number in [0, 1)"));
@@ -150,8 +154,9 @@ TEST_CASE("LearningRate: alpha_0 and a schedule, alpha_t checked", "[optim][sche
   CHECK(to_zero.at(5, "test") == 0.0);
   const optim::LearningRate<double> negative{1.0, [](double a, std::int64_t t) { return a - 0.6 * double(t); }};
   CHECK(negative.at(1, "test") == 0.4);
-  CHECK_THROWS_WITH(negative.at(2, "who"),
-                    ContainsSubstring("who: the schedule gives learning rate -0.2 at t = 2; expected a finite number >= 0"));
+  CHECK_THROWS_WITH(
+      negative.at(2, "who"),
+      ContainsSubstring("who: the schedule gives learning rate -0.2 at t = 2; expected a finite number >= 0"));
   const optim::LearningRate<double> nan{1.0, [](double, std::int64_t) { return std::nan(""); }};
   CHECK_THROWS_WITH(nan.at(0, "who"), ContainsSubstring("learning rate NaN at t = 0"));
 }

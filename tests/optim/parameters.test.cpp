@@ -42,9 +42,9 @@ optim::Parameters<double> four_blocks() {
 
 // The flat vector four_blocks() must hold: each block column-major, one after another.
 VectorXd four_blocks_flat() {
-  return VectorXd{{0.5, 2.0, -1.0, -0.25, 1.5, 0.75,  // W by columns
-                   0.1, -0.2,                           // b
-                   0.3,                                 // s
+  return VectorXd{{0.5, 2.0, -1.0, -0.25, 1.5, 0.75,          // W by columns
+                   0.1, -0.2,                                 // b
+                   0.3,                                       // s
                    1.25, 0.125, -1.75, -0.5, 0.625, 0.875}};  // V by columns
 }
 
@@ -206,10 +206,14 @@ TEST_CASE("Parameters::add refuses empty blocks and repeated names, changing not
   optim::Parameters<double> p = four_blocks();
   const Snapshot before = snapshot(p);
   CHECK_THROWS_AS(p.add("E", MatrixX<double>(0, 3)), std::invalid_argument);
-  CHECK_THROWS_WITH(p.add("E", MatrixX<double>(0, 3)), "tapegrad: Parameters::add: block 'E' is 0x3; expected a non-empty matrix");
-  CHECK_THROWS_WITH(p.add("E", MatrixX<double>(2, 0)), "tapegrad: Parameters::add: block 'E' is 2x0; expected a non-empty matrix");
-  CHECK_THROWS_WITH(p.add("W", MatrixX<double>::Ones(1, 1)), "tapegrad: Parameters::add: a block named 'W' exists already");
-  CHECK_THROWS_WITH(p.add("V", MatrixX<double>::Ones(3, 2), false), "tapegrad: Parameters::add: a block named 'V' exists already");
+  CHECK_THROWS_WITH(p.add("E", MatrixX<double>(0, 3)),
+                    "tapegrad: Parameters::add: block 'E' is 0x3; expected a non-empty matrix");
+  CHECK_THROWS_WITH(p.add("E", MatrixX<double>(2, 0)),
+                    "tapegrad: Parameters::add: block 'E' is 2x0; expected a non-empty matrix");
+  CHECK_THROWS_WITH(p.add("W", MatrixX<double>::Ones(1, 1)),
+                    "tapegrad: Parameters::add: a block named 'W' exists already");
+  CHECK_THROWS_WITH(p.add("V", MatrixX<double>::Ones(3, 2), false),
+                    "tapegrad: Parameters::add: a block named 'V' exists already");
   CHECK(unchanged(p, before));
   // A new name after the failures lands right after the last block.
   CHECK(p.add("c", MatrixX<double>::Constant(1, 2, 9.0)) == 4);
@@ -231,8 +235,10 @@ TEST_CASE("Parameters::assign replaces all values, or refuses and changes nothin
 
   const Snapshot before = snapshot(p);
   CHECK_THROWS_AS(p.assign(VectorXd::Zero(14)), std::invalid_argument);
-  CHECK_THROWS_WITH(p.assign(VectorXd::Zero(14)), "tapegrad: Parameters::assign: 14 values for a model with 15 parameters");
-  CHECK_THROWS_WITH(p.assign(VectorXd::Zero(16)), "tapegrad: Parameters::assign: 16 values for a model with 15 parameters");
+  CHECK_THROWS_WITH(p.assign(VectorXd::Zero(14)),
+                    "tapegrad: Parameters::assign: 14 values for a model with 15 parameters");
+  CHECK_THROWS_WITH(p.assign(VectorXd::Zero(16)),
+                    "tapegrad: Parameters::assign: 16 values for a model with 15 parameters");
   CHECK_THROWS_WITH(p.assign(VectorXd()), "tapegrad: Parameters::assign: 0 values for a model with 15 parameters");
   VectorXd bad = VectorXd::Ones(15);
   bad[4] = std::numeric_limits<double>::quiet_NaN();
@@ -249,7 +255,7 @@ TEST_CASE("Parameters::set replaces one block, or refuses and changes nothing", 
   p.set("V", V2);
   CHECK(MatrixX<double>(p["V"]) == V2);
   CHECK(p.values().tail(6) == VectorXd{{1, 3, 5, 2, 4, 6}});  // column-major
-  CHECK(p.values().head(9) == four_blocks_flat().head(9));  // the other blocks untouched
+  CHECK(p.values().head(9) == four_blocks_flat().head(9));    // the other blocks untouched
 
   const Snapshot before = snapshot(p);
   CHECK_THROWS_AS(p.set("W", MatrixX<double>::Zero(3, 2)), std::invalid_argument);
@@ -267,8 +273,7 @@ TEST_CASE("Parameters::set replaces one block, or refuses and changes nothing", 
   CHECK(unchanged(p, before));
 }
 
-TEST_CASE("Parameters::decay_mask marks the entries of the blocks weight decay applies to",
-          "[optim][parameters]") {
+TEST_CASE("Parameters::decay_mask marks the entries of the blocks weight decay applies to", "[optim][parameters]") {
   const optim::Parameters<double> p = four_blocks();
   const VectorXd mask = p.decay_mask();
   const VectorXd expected{{1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1}};  // W, b, s, V
@@ -316,27 +321,34 @@ TEST_CASE("Parameters::from_layout refuses gaps, overlaps, empty blocks, repeate
   CHECK_NOTHROW(P::from_layout(layout(6, 1, "b"), v9));
   CHECK_THROWS_AS(P::from_layout(layout(7, 1, "b"), v9), std::invalid_argument);
   // A gap between the blocks.
-  CHECK_THROWS_WITH(P::from_layout(layout(7, 1, "b"), v9),
-                    "tapegrad: Parameters::from_layout: block 'b' is 1x3 at offset 7; expected a non-empty block at offset 6");
+  CHECK_THROWS_WITH(
+      P::from_layout(layout(7, 1, "b"), v9),
+      "tapegrad: Parameters::from_layout: block 'b' is 1x3 at offset 7; expected a non-empty block at offset 6");
   // An overlap.
-  CHECK_THROWS_WITH(P::from_layout(layout(5, 1, "b"), v9),
-                    "tapegrad: Parameters::from_layout: block 'b' is 1x3 at offset 5; expected a non-empty block at offset 6");
+  CHECK_THROWS_WITH(
+      P::from_layout(layout(5, 1, "b"), v9),
+      "tapegrad: Parameters::from_layout: block 'b' is 1x3 at offset 5; expected a non-empty block at offset 6");
   // The first block not at 0.
-  CHECK_THROWS_WITH(P::from_layout({Block{"W", 3, 3, 1, true}}, v9),
-                    "tapegrad: Parameters::from_layout: block 'W' is 3x3 at offset 1; expected a non-empty block at offset 0");
+  CHECK_THROWS_WITH(
+      P::from_layout({Block{"W", 3, 3, 1, true}}, v9),
+      "tapegrad: Parameters::from_layout: block 'W' is 3x3 at offset 1; expected a non-empty block at offset 0");
   // Empty and negative shapes.
-  CHECK_THROWS_WITH(P::from_layout(layout(6, 0, "b"), VectorXd::Zero(6)),
-                    "tapegrad: Parameters::from_layout: block 'b' is 0x3 at offset 6; expected a non-empty block at offset 6");
-  CHECK_THROWS_WITH(P::from_layout({Block{"W", 2, -3, 0, true}}, VectorXd()),
-                    "tapegrad: Parameters::from_layout: block 'W' is 2x-3 at offset 0; expected a non-empty block at offset 0");
+  CHECK_THROWS_WITH(
+      P::from_layout(layout(6, 0, "b"), VectorXd::Zero(6)),
+      "tapegrad: Parameters::from_layout: block 'b' is 0x3 at offset 6; expected a non-empty block at offset 6");
+  CHECK_THROWS_WITH(
+      P::from_layout({Block{"W", 2, -3, 0, true}}, VectorXd()),
+      "tapegrad: Parameters::from_layout: block 'W' is 2x-3 at offset 0; expected a non-empty block at offset 0");
   // Repeated names.
-  CHECK_THROWS_WITH(P::from_layout(layout(6, 1, "W"), v9), "tapegrad: Parameters::from_layout: two blocks are named 'W'");
+  CHECK_THROWS_WITH(P::from_layout(layout(6, 1, "W"), v9),
+                    "tapegrad: Parameters::from_layout: two blocks are named 'W'");
   // Values that the blocks do not cover exactly.
   CHECK_THROWS_WITH(P::from_layout(layout(6, 1, "b"), VectorXd::Zero(10)),
                     "tapegrad: Parameters::from_layout: the blocks hold 9 values, given 10");
   CHECK_THROWS_WITH(P::from_layout(layout(6, 1, "b"), VectorXd::Zero(8)),
                     "tapegrad: Parameters::from_layout: the blocks hold 9 values, given 8");
-  CHECK_THROWS_WITH(P::from_layout({}, VectorXd::Zero(1)), "tapegrad: Parameters::from_layout: the blocks hold 0 values, given 1");
+  CHECK_THROWS_WITH(P::from_layout({}, VectorXd::Zero(1)),
+                    "tapegrad: Parameters::from_layout: the blocks hold 0 values, given 1");
   // The first bad block is the one named.
   const std::vector<Block> two_bad{Block{"W", 2, 3, 0, true}, Block{"x", 1, 1, 9, true}, Block{"y", 0, 1, 4, true}};
   CHECK_THROWS_WITH(P::from_layout(two_bad, VectorXd::Zero(7)), ContainsSubstring("block 'x' is 1x1 at offset 9"));
@@ -382,8 +394,7 @@ TEST_CASE("BoundParameters::bind records the flat vector as one statement; block
   CHECK(bound.flat()(8, 0).value() == 0.3);
 }
 
-TEST_CASE("BoundParameters::gradient_into equals the closed form and central differences",
-          "[optim][parameters]") {
+TEST_CASE("BoundParameters::gradient_into equals the closed form and central differences", "[optim][parameters]") {
   optim::Parameters<double> p = four_blocks();
   Tape<double> tape;
   optim::BoundParameters<double> bound;
@@ -428,8 +439,7 @@ TEST_CASE("BoundParameters::gradient_into equals the closed form and central dif
   CHECK_CLOSE(g[14], 0.75, 1e-15);  // 3 V^2 with V = -0.5
 }
 
-TEST_CASE("BoundParameters: a loss of some blocks only; parameters it does not use get 0",
-          "[optim][parameters]") {
+TEST_CASE("BoundParameters: a loss of some blocks only; parameters it does not use get 0", "[optim][parameters]") {
   const optim::Parameters<double> p = four_blocks();
   Tape<double> tape;
   optim::BoundParameters<double> bound;
@@ -449,8 +459,7 @@ TEST_CASE("BoundParameters: a loss of some blocks only; parameters it does not u
   CHECK(g.tail(7).isZero(0));  // s and V take no part
 }
 
-TEST_CASE("BoundParameters::view gathers Vars recorded one by one; gradients reach them",
-          "[optim][parameters]") {
+TEST_CASE("BoundParameters::view gathers Vars recorded one by one; gradients reach them", "[optim][parameters]") {
   const optim::Parameters<double> p = four_blocks();
   Tape<double> tape;
   Eigen::Matrix<Var<double>, Eigen::Dynamic, 1> vars(15);

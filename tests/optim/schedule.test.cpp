@@ -109,8 +109,10 @@ TEST_CASE("the schedules refuse bad arguments, naming the value", "[optim][sched
   CHECK_THROWS_WITH(optim::StepDecay<double>(0, 0.5), "tapegrad: StepDecay: step_size is 0; expected >= 1");
   CHECK_THROWS_WITH(optim::StepDecay<double>(-4, 0.5), "tapegrad: StepDecay: step_size is -4; expected >= 1");
   CHECK_THROWS_WITH(optim::StepDecay<double>(2, 0.0), "tapegrad: StepDecay: gamma is 0; expected a number in (0, 1]");
-  CHECK_THROWS_WITH(optim::StepDecay<double>(2, -0.5), "tapegrad: StepDecay: gamma is -0.5; expected a number in (0, 1]");
-  CHECK_THROWS_WITH(optim::StepDecay<double>(2, 1.25), "tapegrad: StepDecay: gamma is 1.25; expected a number in (0, 1]");
+  CHECK_THROWS_WITH(optim::StepDecay<double>(2, -0.5),
+                    "tapegrad: StepDecay: gamma is -0.5; expected a number in (0, 1]");
+  CHECK_THROWS_WITH(optim::StepDecay<double>(2, 1.25),
+                    "tapegrad: StepDecay: gamma is 1.25; expected a number in (0, 1]");
   CHECK_THROWS_WITH(optim::StepDecay<double>(2, nan), "tapegrad: StepDecay: gamma is NaN; expected a number in (0, 1]");
   CHECK_THROWS_WITH(optim::StepDecay<double>(2, inf), "tapegrad: StepDecay: gamma is Inf; expected a number in (0, 1]");
   // step_size is checked first.
@@ -119,30 +121,42 @@ TEST_CASE("the schedules refuse bad arguments, naming the value", "[optim][sched
   CHECK_NOTHROW(optim::StepDecay<double>(1, 1e-300));
 
   CHECK_THROWS_AS(optim::ExponentialDecay<double>(0.0), std::invalid_argument);
-  CHECK_THROWS_WITH(optim::ExponentialDecay<double>(0.0), "tapegrad: ExponentialDecay: gamma is 0; expected a number in (0, 1]");
-  CHECK_THROWS_WITH(optim::ExponentialDecay<double>(-1.0), "tapegrad: ExponentialDecay: gamma is -1; expected a number in (0, 1]");
-  CHECK_THROWS_WITH(optim::ExponentialDecay<double>(1.5), "tapegrad: ExponentialDecay: gamma is 1.5; expected a number in (0, 1]");
-  CHECK_THROWS_WITH(optim::ExponentialDecay<double>(nan), "tapegrad: ExponentialDecay: gamma is NaN; expected a number in (0, 1]");
+  CHECK_THROWS_WITH(optim::ExponentialDecay<double>(0.0),
+                    "tapegrad: ExponentialDecay: gamma is 0; expected a number in (0, 1]");
+  CHECK_THROWS_WITH(optim::ExponentialDecay<double>(-1.0),
+                    "tapegrad: ExponentialDecay: gamma is -1; expected a number in (0, 1]");
+  CHECK_THROWS_WITH(optim::ExponentialDecay<double>(1.5),
+                    "tapegrad: ExponentialDecay: gamma is 1.5; expected a number in (0, 1]");
+  CHECK_THROWS_WITH(optim::ExponentialDecay<double>(nan),
+                    "tapegrad: ExponentialDecay: gamma is NaN; expected a number in (0, 1]");
   CHECK_NOTHROW(optim::ExponentialDecay<double>(1.0));
 
   CHECK_THROWS_AS(optim::InverseTimeDecay<double>(-1.0), std::invalid_argument);
-  CHECK_THROWS_WITH(optim::InverseTimeDecay<double>(-1.0), "tapegrad: InverseTimeDecay: k is -1; expected a finite number >= 0");
-  CHECK_THROWS_WITH(optim::InverseTimeDecay<double>(-1e-9), "tapegrad: InverseTimeDecay: k is -1e-09; expected a finite number >= 0");
-  CHECK_THROWS_WITH(optim::InverseTimeDecay<double>(nan), "tapegrad: InverseTimeDecay: k is NaN; expected a finite number >= 0");
-  CHECK_THROWS_WITH(optim::InverseTimeDecay<double>(inf), "tapegrad: InverseTimeDecay: k is Inf; expected a finite number >= 0");
+  CHECK_THROWS_WITH(optim::InverseTimeDecay<double>(-1.0),
+                    "tapegrad: InverseTimeDecay: k is -1; expected a finite number >= 0");
+  CHECK_THROWS_WITH(optim::InverseTimeDecay<double>(-1e-9),
+                    "tapegrad: InverseTimeDecay: k is -1e-09; expected a finite number >= 0");
+  CHECK_THROWS_WITH(optim::InverseTimeDecay<double>(nan),
+                    "tapegrad: InverseTimeDecay: k is NaN; expected a finite number >= 0");
+  CHECK_THROWS_WITH(optim::InverseTimeDecay<double>(inf),
+                    "tapegrad: InverseTimeDecay: k is Inf; expected a finite number >= 0");
   CHECK_NOTHROW(optim::InverseTimeDecay<double>(0.0));
 
   // float: the same checks and messages.
   CHECK_THROWS_WITH(optim::StepDecay<float>(0, 0.5f), "tapegrad: StepDecay: step_size is 0; expected >= 1");
   CHECK_THROWS_WITH(optim::StepDecay<float>(3, 1.5f), "tapegrad: StepDecay: gamma is 1.5; expected a number in (0, 1]");
-  CHECK_THROWS_WITH(optim::ExponentialDecay<float>(-0.25f), "tapegrad: ExponentialDecay: gamma is -0.25; expected a number in (0, 1]");
-  CHECK_THROWS_WITH(optim::InverseTimeDecay<float>(-2.0f), "tapegrad: InverseTimeDecay: k is -2; expected a finite number >= 0");
+  CHECK_THROWS_WITH(optim::ExponentialDecay<float>(-0.25f),
+                    "tapegrad: ExponentialDecay: gamma is -0.25; expected a number in (0, 1]");
+  CHECK_THROWS_WITH(optim::InverseTimeDecay<float>(-2.0f),
+                    "tapegrad: InverseTimeDecay: k is -2; expected a finite number >= 0");
   CHECK_THROWS_WITH(optim::InverseTimeDecay<float>(std::numeric_limits<float>::infinity()),
                     "tapegrad: InverseTimeDecay: k is Inf; expected a finite number >= 0");
 }
 
 // A schedule as a plain function.
-double warmup_then_halve(const double& alpha0, std::int64_t t) { return t < 2 ? alpha0 * double(t + 1) / 2 : alpha0 / 2; }
+double warmup_then_halve(const double& alpha0, std::int64_t t) {
+  return t < 2 ? alpha0 * double(t + 1) / 2 : alpha0 / 2;
+}
 
 TEST_CASE("Schedule wraps any callable (alpha_0, t) -> alpha_t", "[optim][schedule]") {
   const optim::Schedule<double> constant;  // the default: ConstantRate
@@ -226,9 +240,10 @@ TEMPLATE_TEST_CASE("LearningRate: alpha_0 from a plain number, or with a schedul
 
   const optim::LearningRate<T> expo{T(0.2), optim::ExponentialDecay<T>(T(0.9))};
   for (const std::int64_t t : kCounts)
-    CHECK_CLOSE(expo.at(t, "test"),
-                static_cast<long double>(T(0.2)) * std::pow(static_cast<long double>(T(0.9)), static_cast<long double>(t)),
-                rate_tol<T>());
+    CHECK_CLOSE(
+        expo.at(t, "test"),
+        static_cast<long double>(T(0.2)) * std::pow(static_cast<long double>(T(0.9)), static_cast<long double>(t)),
+        rate_tol<T>());
 
   // A copy is independent and equal.
   const optim::LearningRate<T> copy = step;
@@ -254,8 +269,8 @@ TEMPLATE_TEST_CASE("LearningRate refuses alpha_0 <= 0 or not finite", "[optim][s
   CHECK(optim::LearningRate<T>(std::numeric_limits<T>::min()).initial() == std::numeric_limits<T>::min());
 }
 
-TEMPLATE_TEST_CASE("LearningRate::at refuses a negative or non-finite alpha_t, naming who and t",
-                   "[optim][schedule]", float, double) {
+TEMPLATE_TEST_CASE("LearningRate::at refuses a negative or non-finite alpha_t, naming who and t", "[optim][schedule]",
+                   float, double) {
   using T = TestType;
   // 1 - t/4: 1, 0.75, 0.5, 0.25, 0, then negative.
   const optim::LearningRate<T> falling{T(1), [](T a, std::int64_t t) { return a - T(0.25) * T(t); }};
@@ -267,17 +282,15 @@ TEMPLATE_TEST_CASE("LearningRate::at refuses a negative or non-finite alpha_t, n
   CHECK_THROWS_WITH(falling.at(6, "train"),
                     "tapegrad: train: the schedule gives learning rate -0.5 at t = 6; expected a finite number >= 0");
 
-  const optim::LearningRate<T> nan_at_3{T(0.5), [](T a, std::int64_t t) {
-                                          return t == 3 ? std::numeric_limits<T>::quiet_NaN() : a;
-                                        }};
+  const optim::LearningRate<T> nan_at_3{
+      T(0.5), [](T a, std::int64_t t) { return t == 3 ? std::numeric_limits<T>::quiet_NaN() : a; }};
   CHECK(nan_at_3.at(2, "who") == T(0.5));
   CHECK_THROWS_WITH(nan_at_3.at(3, "minimize"),
                     "tapegrad: minimize: the schedule gives learning rate NaN at t = 3; expected a finite number >= 0");
   CHECK(nan_at_3.at(4, "who") == T(0.5));
 
-  const optim::LearningRate<T> overflow{T(0.5), [](T a, std::int64_t t) {
-                                          return t == 1 ? std::numeric_limits<T>::infinity() : a;
-                                        }};
+  const optim::LearningRate<T> overflow{
+      T(0.5), [](T a, std::int64_t t) { return t == 1 ? std::numeric_limits<T>::infinity() : a; }};
   CHECK_THROWS_WITH(overflow.at(1, "who"),
                     "tapegrad: who: the schedule gives learning rate Inf at t = 1; expected a finite number >= 0");
   // A large t is named exactly.
@@ -286,8 +299,8 @@ TEMPLATE_TEST_CASE("LearningRate::at refuses a negative or non-finite alpha_t, n
   CHECK_THROWS_WITH(late.at(1234567890123, "who"), ContainsSubstring("learning rate -0.5 at t = 1234567890123;"));
 }
 
-TEMPLATE_TEST_CASE("LearningRate::check_first checks t = 0 .. count - 1 and names the first bad t",
-                   "[optim][schedule]", float, double) {
+TEMPLATE_TEST_CASE("LearningRate::check_first checks t = 0 .. count - 1 and names the first bad t", "[optim][schedule]",
+                   float, double) {
   using T = TestType;
   auto calls = std::make_shared<std::int64_t>(0);
   // Fine for t < 5, negative from t = 5 on, NaN from t = 8 on.

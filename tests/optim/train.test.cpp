@@ -342,7 +342,7 @@ TEST_CASE("inverse-time decay converges where a constant rate oscillates", "[opt
   };
   const auto [b_const, loss_const] = run(optim::ConstantRate<double>{});
   const auto [b_inv, loss_inv] = run(optim::InverseTimeDecay<double>(0.5));  // 2 alpha_t ~ 1/t
-  CHECK_CLOSE(b_const, -1.0 / 3.0, 1e-12);  // still oscillating after 4000 steps
+  CHECK_CLOSE(b_const, -1.0 / 3.0, 1e-12);                                   // still oscillating after 4000 steps
   CHECK_CLOSE(loss_const, 16.0 / 9.0, 1e-12);
   CHECK(std::abs(b_inv) < 1e-3);
   CHECK(loss_inv < 1.0 + 1e-3);  // the minimum of the mean loss is 1
@@ -426,11 +426,13 @@ TEST_CASE("bad input throws std::invalid_argument naming the value, and changes 
   expect(bad, "train: the schedule gives learning rate -1 at t = 0; expected a finite number >= 0");
 
   // alpha_0 <= 0 is caught when the learning rate is made
-  CHECK_THROWS_WITH(optim::LearningRate<double>(0.0), ContainsSubstring("learning_rate is 0; expected a finite number > 0"));
+  CHECK_THROWS_WITH(optim::LearningRate<double>(0.0),
+                    ContainsSubstring("learning_rate is 0; expected a finite number > 0"));
 
   // the data do not fit the model
   optim::LinearRegression<double> wide(4);
-  CHECK_THROWS_WITH(optim::train(wide, data, o), ContainsSubstring("the data have 3 features; the model expects 4 inputs"));
+  CHECK_THROWS_WITH(optim::train(wide, data, o),
+                    ContainsSubstring("the data have 3 features; the model expects 4 inputs"));
   const auto other = regression_data(10, 2, 1);
   bad = o;
   bad.validation = &other;
@@ -438,7 +440,8 @@ TEST_CASE("bad input throws std::invalid_argument naming the value, and changes 
   optim::MLP<double> classifier({3, 4, 2}, optim::Nonlinearity::tanh, optim::Output::softmax);
   CHECK_THROWS_WITH(optim::train(classifier, data, o), ContainsSubstring("softmax output needs integer labels"));
   optim::LogisticRegression<double> logistic(3);
-  CHECK_THROWS_WITH(optim::train(logistic, data, o), ContainsSubstring("binary cross-entropy expects targets in [0, 1]"));
+  CHECK_THROWS_WITH(optim::train(logistic, data, o),
+                    ContainsSubstring("binary cross-entropy expects targets in [0, 1]"));
 
   // parameter shapes that do not match the model
   CHECK_THROWS_WITH(model.parameters().set("W1", MatrixX<double>::Zero(2, 1)),
@@ -451,7 +454,8 @@ TEST_CASE("bad input throws std::invalid_argument naming the value, and changes 
   CHECK(model.parameters().values() == before);
 
   // empty data, row mismatch, NaN/Inf are refused when the Dataset is made
-  CHECK_THROWS_WITH(optim::Dataset<double>(MatrixX<double>(0, 3), MatrixX<double>(0, 1)), ContainsSubstring("no examples"));
+  CHECK_THROWS_WITH(optim::Dataset<double>(MatrixX<double>(0, 3), MatrixX<double>(0, 1)),
+                    ContainsSubstring("no examples"));
   CHECK_THROWS_WITH(optim::Dataset<double>(MatrixX<double>::Zero(3, 3), MatrixX<double>::Zero(2, 1)),
                     ContainsSubstring("features have 3 rows but targets have 2"));
 }

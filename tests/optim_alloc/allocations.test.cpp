@@ -103,8 +103,10 @@ TEST_CASE("train() allocates nothing per step after warm-up", "[optim][allocatio
       o.threads = threads;
       o.weight_decay = 1e-4;
       o.learning_rate = {adam ? 0.01 : 0.05, optim::InverseTimeDecay<double>(0.1)};
-      if (adam) o.optimizer = optim::Adam<double>();
-      else o.optimizer = optim::Momentum<double>(0.9, true);
+      if (adam)
+        o.optimizer = optim::Adam<double>();
+      else
+        o.optimizer = optim::Momentum<double>(0.9, true);
       allocations = 0;
       mallocs = 0;
       o.on_epoch = [](const optim::History<double>& h) {

@@ -25,8 +25,7 @@ namespace {
 using LD = long double;
 }  // namespace
 
-TEMPLATE_TEST_CASE("Dual arithmetic follows the rules of e^2 = 0", "[second_order][dual]", float, double,
-                   long double) {
+TEMPLATE_TEST_CASE("Dual arithmetic follows the rules of e^2 = 0", "[second_order][dual]", float, double, long double) {
   using T = TestType;
   const Dual<T> a(T(3), T(2)), b(T(-4), T(0.5));
   const double tol = test::exact_tol<T>();
@@ -150,8 +149,7 @@ TEST_CASE("Dual functions applied twice follow the chain rule", "[second_order][
   const Dual<double> d(x, 1.0);
   CHECK_CLOSE(sin(exp(d)).derivative, std::cos(std::exp(x)) * std::exp(x), 1e-15);
   const Dual<double> q = log(1.0 + d * d) / sqrt(d);
-  const double expected =
-      (2 * x / (1 + x * x)) / std::sqrt(x) - std::log(1 + x * x) * 0.5 / (x * std::sqrt(x));
+  const double expected = (2 * x / (1 + x * x)) / std::sqrt(x) - std::log(1 + x * x) * 0.5 / (x * std::sqrt(x));
   CHECK_CLOSE(q.derivative, expected, 1e-14);
 }
 
@@ -250,9 +248,10 @@ TEMPLATE_TEST_CASE("Dual<T, K>: K directional derivatives of a generic function 
   // The fourth is the directional derivative g . w.
   CHECK_CLOSE(y.tangent(3), g[0] * w[0] + g[1] * w[1] + g[2] * w[2], 16 * test::exact_tol<T>());
   const LD h = 1e-6L;
-  CHECK_CLOSE(y.tangent(3),
-              (fl(x0 + h * w[0], x1 + h * w[1], x2 + h * w[2]) - fl(x0 - h * w[0], x1 - h * w[1], x2 - h * w[2])) / (2 * h),
-              test::fd_tol<T>());
+  CHECK_CLOSE(
+      y.tangent(3),
+      (fl(x0 + h * w[0], x1 + h * w[1], x2 + h * w[2]) - fl(x0 - h * w[0], x1 - h * w[1], x2 - h * w[2])) / (2 * h),
+      test::fd_tol<T>());
 }
 
 TEMPLATE_TEST_CASE("Var<Dual<T, K>>: K Hessian-vector products in one sweep", "[second_order][dual][vector]", float,

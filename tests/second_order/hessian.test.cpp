@@ -204,9 +204,8 @@ TEST_CASE("bad input to the second-order functions", "[second_order][hessian]") 
   CHECK_THROWS_WITH(tapegrad::hessian([&](const auto&) { return foreign; }, v2),
                     ContainsSubstring("not on the tape of its inputs"));
   CHECK(tapegrad::active_tape<Dual<double>>() == &mine);
-  CHECK_THROWS_AS(
-      tapegrad::hessian([](const auto&) -> Var<Dual<double>> { throw std::runtime_error("boom"); }, v2),
-      std::runtime_error);
+  CHECK_THROWS_AS(tapegrad::hessian([](const auto&) -> Var<Dual<double>> { throw std::runtime_error("boom"); }, v2),
+                  std::runtime_error);
   CHECK(tapegrad::active_tape<Dual<double>>() == &mine);
 }
 
@@ -233,7 +232,8 @@ TEMPLATE_TEST_CASE("value_gradient_hvp: f, its gradient and H v in one call", "[
     grad[i + 1] += 200 * (xl[i + 1] - xl[i] * xl[i]);
   }
   const VectorLD Hv = rosenbrock_hessian(xl) * vl;
-  const double gscale = static_cast<double>(grad.cwiseAbs().maxCoeff()), hscale = static_cast<double>(Hv.cwiseAbs().maxCoeff());
+  const double gscale = static_cast<double>(grad.cwiseAbs().maxCoeff()),
+               hscale = static_cast<double>(Hv.cwiseAbs().maxCoeff());
   for (int i = 0; i < n; ++i) {
     INFO("i = " << i);
     CHECK_CLOSE(g[i] / gscale, static_cast<double>(grad[i]) / gscale, 4 * test::exact_tol<T>());

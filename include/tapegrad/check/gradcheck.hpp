@@ -22,11 +22,11 @@ namespace tapegrad {
 /// The outcome of gradcheck: both gradients and where they disagree most.
 template <class T>
 struct GradcheckReport {
-  bool passed = false;             ///< every i has |analytic - numerical| <= atol + rtol |numerical|
-  T value{};                       ///< f(x)
-  T max_abs_error{};               ///< max_i |analytic_i - numerical_i|
-  T max_rel_error{};               ///< max_i |analytic_i - numerical_i| / |numerical_i|
-  Eigen::Index worst_index = -1;   ///< the i that is furthest outside (or closest to) the bound
+  bool passed = false;                            ///< every i has |analytic - numerical| <= atol + rtol |numerical|
+  T value{};                                      ///< f(x)
+  T max_abs_error{};                              ///< max_i |analytic_i - numerical_i|
+  T max_rel_error{};                              ///< max_i |analytic_i - numerical_i| / |numerical_i|
+  Eigen::Index worst_index = -1;                  ///< the i that is furthest outside (or closest to) the bound
   Eigen::Matrix<T, Eigen::Dynamic, 1> analytic;   ///< gradient from the tape
   Eigen::Matrix<T, Eigen::Dynamic, 1> numerical;  ///< gradient from central differences
 };

@@ -41,8 +41,8 @@ namespace detail {
 /// The parts of a Dual: the value and K tangents in an array ...
 template <class T, std::size_t K>
 struct DualParts {
-  T value{};                      ///< the real part
-  std::array<T, K> tangents{};    ///< the e_j parts: K directional derivatives carried forward
+  T value{};                    ///< the real part
+  std::array<T, K> tangents{};  ///< the e_j parts: K directional derivatives carried forward
 
   constexpr DualParts() = default;
   constexpr explicit DualParts(const T& v) : value(v) {}
@@ -102,14 +102,26 @@ struct Dual : detail::DualParts<T, K> {
     return d;
   }
 
+  /// x += y
   template <class U>
-  Dual& operator+=(const U& y) { return *this = *this + y; }  ///< x += y
+  Dual& operator+=(const U& y) {
+    return *this = *this + y;
+  }
+  /// x -= y
   template <class U>
-  Dual& operator-=(const U& y) { return *this = *this - y; }  ///< x -= y
+  Dual& operator-=(const U& y) {
+    return *this = *this - y;
+  }
+  /// x *= y
   template <class U>
-  Dual& operator*=(const U& y) { return *this = *this * y; }  ///< x *= y
+  Dual& operator*=(const U& y) {
+    return *this = *this * y;
+  }
+  /// x /= y
   template <class U>
-  Dual& operator/=(const U& y) { return *this = *this / y; }  ///< x /= y
+  Dual& operator/=(const U& y) {
+    return *this = *this / y;
+  }
 
   // Arithmetic: the partials of rules/arithmetic.hpp, tangent_j = f_a a_j + f_b b_j, with
   // plain IEEE products (no zero-tangent test: these are the hot path of cwise and of
@@ -151,12 +163,24 @@ struct Dual : detail::DualParts<T, K> {
   friend constexpr Dual operator+(const Dual& a) { return a; }
 
   // One operand a constant c of type T: only the other operand's partial.
-  friend constexpr Dual operator+(const Dual& a, const T& c) { return a.map(a.value + c, [](const T& t) { return t; }); }
-  friend constexpr Dual operator+(const T& c, const Dual& b) { return b.map(c + b.value, [](const T& t) { return t; }); }
-  friend constexpr Dual operator-(const Dual& a, const T& c) { return a.map(a.value - c, [](const T& t) { return t; }); }
-  friend constexpr Dual operator-(const T& c, const Dual& b) { return b.map(c - b.value, [](const T& t) { return -t; }); }
-  friend constexpr Dual operator*(const Dual& a, const T& c) { return a.map(a.value * c, [&](const T& t) { return t * c; }); }
-  friend constexpr Dual operator*(const T& c, const Dual& b) { return b.map(c * b.value, [&](const T& t) { return c * t; }); }
+  friend constexpr Dual operator+(const Dual& a, const T& c) {
+    return a.map(a.value + c, [](const T& t) { return t; });
+  }
+  friend constexpr Dual operator+(const T& c, const Dual& b) {
+    return b.map(c + b.value, [](const T& t) { return t; });
+  }
+  friend constexpr Dual operator-(const Dual& a, const T& c) {
+    return a.map(a.value - c, [](const T& t) { return t; });
+  }
+  friend constexpr Dual operator-(const T& c, const Dual& b) {
+    return b.map(c - b.value, [](const T& t) { return -t; });
+  }
+  friend constexpr Dual operator*(const Dual& a, const T& c) {
+    return a.map(a.value * c, [&](const T& t) { return t * c; });
+  }
+  friend constexpr Dual operator*(const T& c, const Dual& b) {
+    return b.map(c * b.value, [&](const T& t) { return c * t; });
+  }
   /// a / c; partial 1/c
   friend constexpr Dual operator/(const Dual& a, const T& c) {
     const T da = detail::rules::Divide::da(a.value, c, T(0));
@@ -169,14 +193,14 @@ struct Dual : detail::DualParts<T, K> {
     return b.map(q, [&](const T& t) { return db * t; });
   }
   // A plain number of another type (an int, or a double when T is itself a Dual).
-#define TAPEGRAD_DUAL_MIXED_OPERATOR(OP)                                                      \
+#define TAPEGRAD_DUAL_MIXED_OPERATOR(OP)                                                            \
   template <class U, class = std::enable_if_t<detail::is_plain_number<U> && !std::is_same_v<U, T>>> \
-  friend constexpr Dual operator OP(const Dual& a, U c) {                                     \
-    return a OP T(c);                                                                         \
-  }                                                                                           \
+  friend constexpr Dual operator OP(const Dual& a, U c) {                                           \
+    return a OP T(c);                                                                               \
+  }                                                                                                 \
   template <class U, class = std::enable_if_t<detail::is_plain_number<U> && !std::is_same_v<U, T>>> \
-  friend constexpr Dual operator OP(U c, const Dual& b) {                                     \
-    return T(c) OP b;                                                                         \
+  friend constexpr Dual operator OP(U c, const Dual& b) {                                           \
+    return T(c) OP b;                                                                               \
   }
   TAPEGRAD_DUAL_MIXED_OPERATOR(+)
   TAPEGRAD_DUAL_MIXED_OPERATOR(-)
@@ -321,11 +345,11 @@ Dual<T, K> binary_value(const Dual<T, K>& a, const Dual<T, K>& b) {
 
 // Each function: the value and derivative of its rule (core/rules/), as documented there
 // and on the Var version.
-#define TAPEGRAD_DUAL_UNARY(NAME, RULE)                      \
-  /** NAME of a dual number (rule: detail::rules::RULE) */  \
-  template <class T, std::size_t K>                          \
-  Dual<T, K> NAME(const Dual<T, K>& a) {                     \
-    return detail::apply_rule<detail::rules::RULE>(a);       \
+#define TAPEGRAD_DUAL_UNARY(NAME, RULE)                    \
+  /** NAME of a dual number (rule: detail::rules::RULE) */ \
+  template <class T, std::size_t K>                        \
+  Dual<T, K> NAME(const Dual<T, K>& a) {                   \
+    return detail::apply_rule<detail::rules::RULE>(a);     \
   }
 TAPEGRAD_DUAL_UNARY(exp, Exp)
 TAPEGRAD_DUAL_UNARY(exp2, Exp2)
@@ -364,23 +388,23 @@ TAPEGRAD_DUAL_UNARY(round, Round)
 
 // Binary functions in three forms: two dual numbers, and a plain constant (T or any
 // plain number) on either side, which contributes no partial.
-#define TAPEGRAD_DUAL_BINARY(NAME, RULE)                                                    \
-  /** NAME of two dual numbers (rule: detail::rules::RULE) */                              \
-  template <class T, std::size_t K>                                                         \
-  Dual<T, K> NAME(const Dual<T, K>& a, const Dual<T, K>& b) {                               \
-    return detail::apply_rule<detail::rules::RULE>(a, b);                                   \
-  }                                                                                         \
-  /** NAME with a constant second argument */                                               \
-  template <class T, std::size_t K, class U,                                                \
-            class = std::enable_if_t<detail::is_plain_number<U> || std::is_same_v<U, T>>>  \
-  Dual<T, K> NAME(const Dual<T, K>& a, const U& c) {                                        \
-    return detail::apply_rule<detail::rules::RULE>(a, T(c));                                \
-  }                                                                                         \
-  /** NAME with a constant first argument */                                                \
-  template <class T, std::size_t K, class U,                                                \
-            class = std::enable_if_t<detail::is_plain_number<U> || std::is_same_v<U, T>>>  \
-  Dual<T, K> NAME(const U& c, const Dual<T, K>& b) {                                        \
-    return detail::apply_rule<detail::rules::RULE>(T(c), b);                                \
+#define TAPEGRAD_DUAL_BINARY(NAME, RULE)                                                  \
+  /** NAME of two dual numbers (rule: detail::rules::RULE) */                             \
+  template <class T, std::size_t K>                                                       \
+  Dual<T, K> NAME(const Dual<T, K>& a, const Dual<T, K>& b) {                             \
+    return detail::apply_rule<detail::rules::RULE>(a, b);                                 \
+  }                                                                                       \
+  /** NAME with a constant second argument */                                             \
+  template <class T, std::size_t K, class U,                                              \
+            class = std::enable_if_t<detail::is_plain_number<U> || std::is_same_v<U, T>>> \
+  Dual<T, K> NAME(const Dual<T, K>& a, const U& c) {                                      \
+    return detail::apply_rule<detail::rules::RULE>(a, T(c));                              \
+  }                                                                                       \
+  /** NAME with a constant first argument */                                              \
+  template <class T, std::size_t K, class U,                                              \
+            class = std::enable_if_t<detail::is_plain_number<U> || std::is_same_v<U, T>>> \
+  Dual<T, K> NAME(const U& c, const Dual<T, K>& b) {                                      \
+    return detail::apply_rule<detail::rules::RULE>(T(c), b);                              \
   }
 TAPEGRAD_DUAL_BINARY(pow, Pow)
 TAPEGRAD_DUAL_BINARY(atan2, Atan2)
@@ -419,11 +443,15 @@ struct numeric_limits<tapegrad::Dual<T, K>> : numeric_limits<T> {
   static constexpr tapegrad::Dual<T, K> min() noexcept { return tapegrad::Dual<T, K>(numeric_limits<T>::min()); }
   static constexpr tapegrad::Dual<T, K> max() noexcept { return tapegrad::Dual<T, K>(numeric_limits<T>::max()); }
   static constexpr tapegrad::Dual<T, K> lowest() noexcept { return tapegrad::Dual<T, K>(numeric_limits<T>::lowest()); }
-  static constexpr tapegrad::Dual<T, K> epsilon() noexcept { return tapegrad::Dual<T, K>(numeric_limits<T>::epsilon()); }
+  static constexpr tapegrad::Dual<T, K> epsilon() noexcept {
+    return tapegrad::Dual<T, K>(numeric_limits<T>::epsilon());
+  }
   static constexpr tapegrad::Dual<T, K> round_error() noexcept {
     return tapegrad::Dual<T, K>(numeric_limits<T>::round_error());
   }
-  static constexpr tapegrad::Dual<T, K> infinity() noexcept { return tapegrad::Dual<T, K>(numeric_limits<T>::infinity()); }
+  static constexpr tapegrad::Dual<T, K> infinity() noexcept {
+    return tapegrad::Dual<T, K>(numeric_limits<T>::infinity());
+  }
   static constexpr tapegrad::Dual<T, K> quiet_NaN() noexcept {
     return tapegrad::Dual<T, K>(numeric_limits<T>::quiet_NaN());
   }

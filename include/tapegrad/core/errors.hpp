@@ -32,9 +32,7 @@ namespace detail {
 }
 
 /// "3x2": the shape of a matrix in error messages.
-inline std::string shape_string(long rows, long cols) {
-  return std::to_string(rows) + "x" + std::to_string(cols);
-}
+inline std::string shape_string(long rows, long cols) { return std::to_string(rows) + "x" + std::to_string(cols); }
 
 }  // namespace detail
 }  // namespace tapegrad

@@ -32,9 +32,7 @@ template <class T, class Derived>
 struct Expr {
   using value_type = T;
   /// The concrete expression.
-  TAPEGRAD_INLINE const Derived& derived() const noexcept {
-    return static_cast<const Derived&>(*this);
-  }
+  TAPEGRAD_INLINE const Derived& derived() const noexcept { return static_cast<const Derived&>(*this); }
 };
 
 namespace detail {
@@ -65,11 +63,9 @@ class UnaryNode : public Expr<T, UnaryNode<T, A>> {
  public:
   static constexpr std::size_t leaves = A::leaves;
 
-  TAPEGRAD_INLINE UnaryNode(const A& a, const T& value, const T& da)
-      : a_(a), value_(value), da_(da) {}
+  TAPEGRAD_INLINE UnaryNode(const A& a, const T& value, const T& da) : a_(a), value_(value), da_(da) {}
   /// Not a conversion: a clear compile error (see reject_node_conversion).
-  template <class E, class = std::enable_if_t<!std::is_same_v<E, UnaryNode>>,
-            bool = reject_node_conversion<E>()>
+  template <class E, class = std::enable_if_t<!std::is_same_v<E, UnaryNode>>, bool = reject_node_conversion<E>()>
   UnaryNode(const Expr<T, E>&);
 
   /// The value of this expression.
@@ -96,8 +92,7 @@ class BinaryNode : public Expr<T, BinaryNode<T, A, B>> {
   TAPEGRAD_INLINE BinaryNode(const A& a, const B& b, const T& value, const T& da, const T& db)
       : a_(a), b_(b), value_(value), da_(da), db_(db) {}
   /// Not a conversion: a clear compile error (see reject_node_conversion).
-  template <class E, class = std::enable_if_t<!std::is_same_v<E, BinaryNode>>,
-            bool = reject_node_conversion<E>()>
+  template <class E, class = std::enable_if_t<!std::is_same_v<E, BinaryNode>>, bool = reject_node_conversion<E>()>
   BinaryNode(const Expr<T, E>&);
 
   /// The value of this expression.
@@ -138,8 +133,7 @@ TAPEGRAD_INLINE auto unary(const Expr<T, A>& a, const T& value, const T& da) {
 
 /// Builds f(a, b) from its value and local derivatives df/da, df/db.
 template <class T, class A, class B>
-TAPEGRAD_INLINE auto binary(const Expr<T, A>& a, const Expr<T, B>& b, const T& value,
-                            const T& da, const T& db) {
+TAPEGRAD_INLINE auto binary(const Expr<T, A>& a, const Expr<T, B>& b, const T& value, const T& da, const T& db) {
   using OperandA = std::decay_t<decltype(fold(a))>;
   using OperandB = std::decay_t<decltype(fold(b))>;
   return BinaryNode<T, OperandA, OperandB>(fold(a), fold(b), value, da, db);

@@ -126,7 +126,8 @@ bool forward_columns(F& f, const X& x, Eigen::Matrix<T, Eigen::Dynamic, Eigen::D
   Eigen::Index m = 0;
   for (Eigen::Index first = 0; first < n; first += k) {
     const Eigen::Index width = std::min(k, n - first);  // the last chunk pads with zero tangents
-    for (Eigen::Index j = 0; j < width; ++j) entry_at_mut(inputs, first + j).tangent(static_cast<std::size_t>(j)) = T(1);
+    for (Eigen::Index j = 0; j < width; ++j)
+      entry_at_mut(inputs, first + j).tangent(static_cast<std::size_t>(j)) = T(1);
     const auto& result = f(std::as_const(inputs));
     const auto& outputs = evaluated(result);
     using Output = std::decay_t<decltype(entry_at(outputs, 0))>;
@@ -145,7 +146,8 @@ bool forward_columns(F& f, const X& x, Eigen::Matrix<T, Eigen::Dynamic, Eigen::D
       const D& y = entry_at(outputs, i);
       for (Eigen::Index j = 0; j < width; ++j) J(i, first + j) = y.tangent(static_cast<std::size_t>(j));
     }
-    for (Eigen::Index j = 0; j < width; ++j) entry_at_mut(inputs, first + j).tangent(static_cast<std::size_t>(j)) = T(0);
+    for (Eigen::Index j = 0; j < width; ++j)
+      entry_at_mut(inputs, first + j).tangent(static_cast<std::size_t>(j)) = T(0);
     if (first == 0 && width < n && !go_on(m, n)) return false;
   }
   return true;

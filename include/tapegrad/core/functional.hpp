@@ -68,8 +68,7 @@ class WorkspaceLease {
 
 /// Records the inputs of x on the workspace tape, in the container kind f expects.
 template <class T, class Derived>
-const Eigen::Matrix<Var<T>, Eigen::Dynamic, 1>& record_inputs(Workspace<T>& ws,
-                                                            const Eigen::MatrixBase<Derived>& x) {
+const Eigen::Matrix<Var<T>, Eigen::Dynamic, 1>& record_inputs(Workspace<T>& ws, const Eigen::MatrixBase<Derived>& x) {
   static_assert(Derived::ColsAtCompileTime == 1, "x must be a column vector");
   const Eigen::Index n = x.size();
   if (n == 0) throw_invalid_argument("gradient: x is empty (expected at least one input)");
@@ -91,7 +90,8 @@ template <class T, class F, class Inputs>
 Var<T> record_output(Workspace<T>& ws, F& f, const Inputs& inputs, const char* caller) {
   Var<T> y = f(inputs);
   if (!ws.tape.owns(y))
-    throw_tape_error(std::string(caller) + ": f returned a Var that is not on the tape of its "
+    throw_tape_error(std::string(caller) +
+                     ": f returned a Var that is not on the tape of its "
                      "inputs (did it capture a Var from another tape?)");
   return y;
 }
@@ -107,9 +107,8 @@ void sweep_into(Workspace<T>& ws, const Var<T>& y, const Inputs& inputs, G& g) {
 }
 
 template <class X>
-using gradient_type = std::conditional_t<
-    std::is_same_v<X, std::vector<typename input_scalar<X>::type>>, X,
-    Eigen::Matrix<typename input_scalar<X>::type, Eigen::Dynamic, 1>>;
+using gradient_type = std::conditional_t<std::is_same_v<X, std::vector<typename input_scalar<X>::type>>, X,
+                                         Eigen::Matrix<typename input_scalar<X>::type, Eigen::Dynamic, 1>>;
 
 }  // namespace detail
 
@@ -169,13 +168,12 @@ Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> reverse_jacobian(F& fn, const X
   for (Eigen::Index i = 0; i < m; ++i) {
     ys[static_cast<std::size_t>(i)] = output_at<T>(outputs, i);
     if (!ws.tape.owns(ys[static_cast<std::size_t>(i)]))
-      throw_tape_error("jacobian: output " + std::to_string(i) +
-                       " is a Var that is not on the tape of the inputs");
+      throw_tape_error("jacobian: output " + std::to_string(i) + " is a Var that is not on the tape of the inputs");
   }
   if (m == 0) return J;
   if (ws.tape.custom_count() <= 1) {  // the input block only: vector sweeps
-    ws.tape.backward_rows(ys.data(), static_cast<std::size_t>(m), inputs[0].index(),
-                          static_cast<std::size_t>(n), J.data(), 1, m);
+    ws.tape.backward_rows(ys.data(), static_cast<std::size_t>(m), inputs[0].index(), static_cast<std::size_t>(n),
+                          J.data(), 1, m);
     return J;
   }
   Eigen::Matrix<T, Eigen::Dynamic, 1> row;
@@ -278,8 +276,9 @@ auto jacobian(F&& fn, const X& x, JacobianMode mode = JacobianMode::automatic) {
     }
   } else {
     if (mode == JacobianMode::forward)
-      detail::throw_invalid_argument("jacobian: forward mode calls f with Dual inputs, but f takes only "
-                                     "Var inputs (make it generic: a lambda taking `const auto&`)");
+      detail::throw_invalid_argument(
+          "jacobian: forward mode calls f with Dual inputs, but f takes only "
+          "Var inputs (make it generic: a lambda taking `const auto&`)");
   }
   return detail::reverse_jacobian<T>(fn, x);
 }

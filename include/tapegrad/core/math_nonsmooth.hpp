@@ -44,23 +44,23 @@ TAPEGRAD_INLINE T relu(T x) {
 // expression, and two expressions of the same type (Var and Var, or two nodes such as
 // x * 2 and y * 2): an exact match, so that generic code's `using std::max; max(a, b)`
 // picks it rather than std::max<E>, which would return one operand whole.
-#define TAPEGRAD_SELECTION(NAME, RULE)                                                 \
-  template <class T, class A, class B>                                                 \
-  TAPEGRAD_INLINE auto NAME(const Expr<T, A>& a, const Expr<T, B>& b) {                \
-    return detail::binary_rule<detail::rules::RULE>(a, b);                             \
-  }                                                                                    \
-  template <class T, class A>                                                          \
-  TAPEGRAD_INLINE auto NAME(const Expr<T, A>& a, const detail::scalar_arg<T>& c) {     \
-    return detail::binary_rule<detail::rules::RULE>(a, c);                             \
-  }                                                                                    \
-  template <class T, class B>                                                          \
-  TAPEGRAD_INLINE auto NAME(const detail::scalar_arg<T>& c, const Expr<T, B>& b) {     \
-    return detail::binary_rule<detail::rules::RULE>(c, b);                             \
-  }                                                                                    \
-  template <class T, template <class...> class E, class... Args,                      \
-            class = std::enable_if_t<detail::is_expression<E<T, Args...>>::value>>     \
-  TAPEGRAD_INLINE auto NAME(const E<T, Args...>& a, const E<T, Args...>& b) {          \
-    return detail::binary_rule<detail::rules::RULE>(a, b);                             \
+#define TAPEGRAD_SELECTION(NAME, RULE)                                             \
+  template <class T, class A, class B>                                             \
+  TAPEGRAD_INLINE auto NAME(const Expr<T, A>& a, const Expr<T, B>& b) {            \
+    return detail::binary_rule<detail::rules::RULE>(a, b);                         \
+  }                                                                                \
+  template <class T, class A>                                                      \
+  TAPEGRAD_INLINE auto NAME(const Expr<T, A>& a, const detail::scalar_arg<T>& c) { \
+    return detail::binary_rule<detail::rules::RULE>(a, c);                         \
+  }                                                                                \
+  template <class T, class B>                                                      \
+  TAPEGRAD_INLINE auto NAME(const detail::scalar_arg<T>& c, const Expr<T, B>& b) { \
+    return detail::binary_rule<detail::rules::RULE>(c, b);                         \
+  }                                                                                \
+  template <class T, template <class...> class E, class... Args,                   \
+            class = std::enable_if_t<detail::is_expression<E<T, Args...>>::value>> \
+  TAPEGRAD_INLINE auto NAME(const E<T, Args...>& a, const E<T, Args...>& b) {      \
+    return detail::binary_rule<detail::rules::RULE>(a, b);                         \
   }
 /// max(a, b); derivative 1 to the larger argument, 1/2 to each on a tie
 TAPEGRAD_SELECTION(max, Max)
@@ -73,11 +73,11 @@ TAPEGRAD_SELECTION(fmin, Fmin)
 #undef TAPEGRAD_SELECTION
 
 /// Rounding: derivative 0 almost everywhere, so the result is a constant.
-#define TAPEGRAD_ROUNDING(NAME, RULE)                                 \
-  /** NAME of the value; a constant (derivative 0) */                \
-  template <class T, class E>                                         \
-  TAPEGRAD_INLINE Var<T> NAME(const Expr<T, E>& x) {                  \
-    return Var<T>(detail::rules::RULE::value(value(x)));              \
+#define TAPEGRAD_ROUNDING(NAME, RULE)                    \
+  /** NAME of the value; a constant (derivative 0) */    \
+  template <class T, class E>                            \
+  TAPEGRAD_INLINE Var<T> NAME(const Expr<T, E>& x) {     \
+    return Var<T>(detail::rules::RULE::value(value(x))); \
   }
 TAPEGRAD_ROUNDING(floor, Floor)
 TAPEGRAD_ROUNDING(ceil, Ceil)

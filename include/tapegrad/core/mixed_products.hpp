@@ -20,8 +20,8 @@ namespace tapegrad::detail {
 
 /// res(i, j) += alpha * sum_k lhs(i, k) * rhs(k, j), over Var arithmetic.
 template <class Index, class Res, class Lhs, class Rhs, class LhsAt, class RhsAt>
-void mixed_gemm(Index rows, Index cols, Index depth, LhsAt lhs, RhsAt rhs, Res* res, Index res_incr,
-                Index res_stride, const Res& alpha) {
+void mixed_gemm(Index rows, Index cols, Index depth, LhsAt lhs, RhsAt rhs, Res* res, Index res_incr, Index res_stride,
+                const Res& alpha) {
   for (Index j = 0; j < cols; ++j) {
     for (Index i = 0; i < rows; ++i) {
       Res sum(0);
@@ -47,36 +47,34 @@ struct RawMatrix {
 namespace Eigen::internal {
 
 /// Var<T> matrix times T matrix, column-major result.
-template <class Index, class T, int LhsStorageOrder, bool ConjugateLhs, int RhsStorageOrder,
-          bool ConjugateRhs, int ResInnerStride>
-struct general_matrix_matrix_product<Index, tapegrad::Var<T>, LhsStorageOrder, ConjugateLhs, T,
-                                     RhsStorageOrder, ConjugateRhs, ColMajor, ResInnerStride> {
+template <class Index, class T, int LhsStorageOrder, bool ConjugateLhs, int RhsStorageOrder, bool ConjugateRhs,
+          int ResInnerStride>
+struct general_matrix_matrix_product<Index, tapegrad::Var<T>, LhsStorageOrder, ConjugateLhs, T, RhsStorageOrder,
+                                     ConjugateRhs, ColMajor, ResInnerStride> {
   using Res = tapegrad::Var<T>;
   using Traits = gebp_traits<Res, T>;  // Eigen's gemm_functor reads the blocking sizes here
-  static void run(Index rows, Index cols, Index depth, const Res* lhs, Index lhs_stride, const T* rhs,
-                  Index rhs_stride, Res* res, Index res_incr, Index res_stride, Res alpha,
-                  level3_blocking<Res, T>& /*blocking*/, GemmParallelInfo<Index>* /*info*/ = nullptr) {
+  static void run(Index rows, Index cols, Index depth, const Res* lhs, Index lhs_stride, const T* rhs, Index rhs_stride,
+                  Res* res, Index res_incr, Index res_stride, Res alpha, level3_blocking<Res, T>& /*blocking*/,
+                  GemmParallelInfo<Index>* /*info*/ = nullptr) {
     tapegrad::detail::mixed_gemm<Index, Res, Res, T>(
         rows, cols, depth, tapegrad::detail::RawMatrix<Res, Index, LhsStorageOrder>{lhs, lhs_stride},
-        tapegrad::detail::RawMatrix<T, Index, RhsStorageOrder>{rhs, rhs_stride}, res, res_incr,
-        res_stride, alpha);
+        tapegrad::detail::RawMatrix<T, Index, RhsStorageOrder>{rhs, rhs_stride}, res, res_incr, res_stride, alpha);
   }
 };
 
 /// T matrix times Var<T> matrix, column-major result.
-template <class Index, class T, int LhsStorageOrder, bool ConjugateLhs, int RhsStorageOrder,
-          bool ConjugateRhs, int ResInnerStride>
-struct general_matrix_matrix_product<Index, T, LhsStorageOrder, ConjugateLhs, tapegrad::Var<T>,
-                                     RhsStorageOrder, ConjugateRhs, ColMajor, ResInnerStride> {
+template <class Index, class T, int LhsStorageOrder, bool ConjugateLhs, int RhsStorageOrder, bool ConjugateRhs,
+          int ResInnerStride>
+struct general_matrix_matrix_product<Index, T, LhsStorageOrder, ConjugateLhs, tapegrad::Var<T>, RhsStorageOrder,
+                                     ConjugateRhs, ColMajor, ResInnerStride> {
   using Res = tapegrad::Var<T>;
   using Traits = gebp_traits<T, Res>;  // Eigen's gemm_functor reads the blocking sizes here
-  static void run(Index rows, Index cols, Index depth, const T* lhs, Index lhs_stride, const Res* rhs,
-                  Index rhs_stride, Res* res, Index res_incr, Index res_stride, Res alpha,
-                  level3_blocking<T, Res>& /*blocking*/, GemmParallelInfo<Index>* /*info*/ = nullptr) {
+  static void run(Index rows, Index cols, Index depth, const T* lhs, Index lhs_stride, const Res* rhs, Index rhs_stride,
+                  Res* res, Index res_incr, Index res_stride, Res alpha, level3_blocking<T, Res>& /*blocking*/,
+                  GemmParallelInfo<Index>* /*info*/ = nullptr) {
     tapegrad::detail::mixed_gemm<Index, Res, T, Res>(
         rows, cols, depth, tapegrad::detail::RawMatrix<T, Index, LhsStorageOrder>{lhs, lhs_stride},
-        tapegrad::detail::RawMatrix<Res, Index, RhsStorageOrder>{rhs, rhs_stride}, res, res_incr,
-        res_stride, alpha);
+        tapegrad::detail::RawMatrix<Res, Index, RhsStorageOrder>{rhs, rhs_stride}, res, res_incr, res_stride, alpha);
   }
 };
 

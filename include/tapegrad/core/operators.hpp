@@ -127,43 +127,59 @@ TAPEGRAD_INLINE auto operator/(const detail::scalar_arg<T>& c, const Expr<T, B>&
 
 /// x += e
 template <class T, class E>
-TAPEGRAD_INLINE Var<T>& operator+=(Var<T>& x, const Expr<T, E>& e) { return x = x + e; }
+TAPEGRAD_INLINE Var<T>& operator+=(Var<T>& x, const Expr<T, E>& e) {
+  return x = x + e;
+}
 /// x += c
 template <class T>
-TAPEGRAD_INLINE Var<T>& operator+=(Var<T>& x, const detail::scalar_arg<T>& c) { return x = x + c; }
+TAPEGRAD_INLINE Var<T>& operator+=(Var<T>& x, const detail::scalar_arg<T>& c) {
+  return x = x + c;
+}
 /// x -= e
 template <class T, class E>
-TAPEGRAD_INLINE Var<T>& operator-=(Var<T>& x, const Expr<T, E>& e) { return x = x - e; }
+TAPEGRAD_INLINE Var<T>& operator-=(Var<T>& x, const Expr<T, E>& e) {
+  return x = x - e;
+}
 /// x -= c
 template <class T>
-TAPEGRAD_INLINE Var<T>& operator-=(Var<T>& x, const detail::scalar_arg<T>& c) { return x = x - c; }
+TAPEGRAD_INLINE Var<T>& operator-=(Var<T>& x, const detail::scalar_arg<T>& c) {
+  return x = x - c;
+}
 /// x *= e
 template <class T, class E>
-TAPEGRAD_INLINE Var<T>& operator*=(Var<T>& x, const Expr<T, E>& e) { return x = x * e; }
+TAPEGRAD_INLINE Var<T>& operator*=(Var<T>& x, const Expr<T, E>& e) {
+  return x = x * e;
+}
 /// x *= c
 template <class T>
-TAPEGRAD_INLINE Var<T>& operator*=(Var<T>& x, const detail::scalar_arg<T>& c) { return x = x * c; }
+TAPEGRAD_INLINE Var<T>& operator*=(Var<T>& x, const detail::scalar_arg<T>& c) {
+  return x = x * c;
+}
 /// x /= e
 template <class T, class E>
-TAPEGRAD_INLINE Var<T>& operator/=(Var<T>& x, const Expr<T, E>& e) { return x = x / e; }
+TAPEGRAD_INLINE Var<T>& operator/=(Var<T>& x, const Expr<T, E>& e) {
+  return x = x / e;
+}
 /// x /= c
 template <class T>
-TAPEGRAD_INLINE Var<T>& operator/=(Var<T>& x, const detail::scalar_arg<T>& c) { return x = x / c; }
+TAPEGRAD_INLINE Var<T>& operator/=(Var<T>& x, const detail::scalar_arg<T>& c) {
+  return x = x / c;
+}
 
 // ---- comparisons: on values, not recorded ------------------------------------------
 
-#define TAPEGRAD_COMPARISON(OP)                                                          \
-  template <class T, class A, class B>                                                   \
-  TAPEGRAD_INLINE bool operator OP(const Expr<T, A>& a, const Expr<T, B>& b) {           \
-    return value(a) OP value(b);                                                         \
-  }                                                                                      \
-  template <class T, class A>                                                            \
+#define TAPEGRAD_COMPARISON(OP)                                                           \
+  template <class T, class A, class B>                                                    \
+  TAPEGRAD_INLINE bool operator OP(const Expr<T, A>& a, const Expr<T, B>& b) {            \
+    return value(a) OP value(b);                                                          \
+  }                                                                                       \
+  template <class T, class A>                                                             \
   TAPEGRAD_INLINE bool operator OP(const Expr<T, A>& a, const detail::scalar_arg<T>& c) { \
-    return value(a) OP c;                                                                \
-  }                                                                                      \
-  template <class T, class B>                                                            \
+    return value(a) OP c;                                                                 \
+  }                                                                                       \
+  template <class T, class B>                                                             \
   TAPEGRAD_INLINE bool operator OP(const detail::scalar_arg<T>& c, const Expr<T, B>& b) { \
-    return c OP value(b);                                                                \
+    return c OP value(b);                                                                 \
   }
 TAPEGRAD_COMPARISON(==)
 TAPEGRAD_COMPARISON(!=)

@@ -109,7 +109,8 @@ class TapeOwnership {
   void check_thread(const char* where) const {
     const std::thread::id owner = owner_.load(std::memory_order_relaxed);
     if (owner != std::thread::id() && owner != std::this_thread::get_id())
-      throw_tape_error(std::string(where) + ": this tape is active on another thread; a "
+      throw_tape_error(std::string(where) +
+                       ": this tape is active on another thread; a "
                        "tape may only be used by one thread at a time");
   }
 
@@ -146,8 +147,10 @@ class TapeOwnership {
   /// Starts a new era whose first slot is `start` (after rewinding to `start`).
   void start_era(Index start) {
     while (eras_.size() > 1 && eras_.back().start >= start) eras_.pop_back();
-    if (eras_.back().start >= start) eras_.back() = Era{new_generation(), start};
-    else eras_.push_back(Era{new_generation(), start});
+    if (eras_.back().start >= start)
+      eras_.back() = Era{new_generation(), start};
+    else
+      eras_.push_back(Era{new_generation(), start});
     current_ = eras_.back().generation;
   }
 
@@ -184,16 +187,18 @@ class TapeOwnership {
   std::size_t live_slots() const noexcept { return static_cast<const Tape<T>*>(this)->size() + 1; }
 
   [[noreturn]] TAPEGRAD_COLD void foreign_var(const Var<T>& v, const char* where) const {
-    const std::string var = "Var #" + std::to_string(v.index()) + " (generation " +
-                            std::to_string(v.generation()) + ")";
+    const std::string var =
+        "Var #" + std::to_string(v.index()) + " (generation " + std::to_string(v.generation()) + ")";
     if (enclosing_tape_owns(v))
-      throw_tape_error(std::string(where) + ": " + var + " belongs to an enclosing tape that is "
+      throw_tape_error(std::string(where) + ": " + var +
+                       " belongs to an enclosing tape that is "
                        "still active on this thread, not to this one. Typically the function "
                        "given to gradient(), jacobian() or hessian() captured a Var of the outer "
                        "computation: inside it, use value(a) to take a's value as a constant, "
                        "or pass a as one of the function's inputs.");
     throw_tape_error(std::string(where) + ": " + var + " is not on this tape (generation " +
-                     std::to_string(generation()) + "): it was recorded on another tape or "
+                     std::to_string(generation()) +
+                     "): it was recorded on another tape or "
                      "thread (perhaps one destroyed since), before clear(), or after a mark "
                      "this tape was rewound to");
   }
@@ -223,8 +228,7 @@ class TapeOwnership {
 template <class T>
 class TapeScope {
  public:
-  explicit TapeScope(Tape<T>& tape)
-      : tape_(tape), previous_(detail::ActiveTape<T>::current), outer_(innermost_ref()) {
+  explicit TapeScope(Tape<T>& tape) : tape_(tape), previous_(detail::ActiveTape<T>::current), outer_(innermost_ref()) {
     std::thread::id none{};
     const std::thread::id me = std::this_thread::get_id();
     if (!tape.owner_.compare_exchange_strong(none, me) && none != me)

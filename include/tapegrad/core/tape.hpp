@@ -80,9 +80,7 @@ static_assert(kFoldLimit < (1u << (8 - kArgumentShift)), "an arity must fit abov
 inline constexpr Arity kCustomTop{kChainFlag};
 inline constexpr Arity kCustomInner{kHoldFlag};
 /// True for the slots of a custom statement's output block.
-constexpr bool is_custom_code(unsigned code) noexcept {
-  return code != 0 && (code >> kArgumentShift) == 0;
-}
+constexpr bool is_custom_code(unsigned code) noexcept { return code != 0 && (code >> kArgumentShift) == 0; }
 
 /// x * y + z: one fused instruction where the target has FMA (a shorter dependency chain
 /// from one statement to the next in the sweep, and one rounding instead of two), the
@@ -162,10 +160,13 @@ class Tape : public detail::TapeOwnership<T> {
   TAPEGRAD_INLINE Index record(const E& e) {
     constexpr std::size_t k = E::leaves;
     static_assert(k <= detail::kFoldLimit, "expression too large for one statement");
-    if (TAPEGRAD_UNLIKELY(size_ >= arity_.capacity() || args_ + k > arg_partial_.capacity()))
-      grow(1, k);
-    Sink sink{arg_index_.data() + args_, arg_partial_.data() + args_, operand_generations_,
-              std::numeric_limits<Index>::max(), static_cast<Generation>(~this->generation()), 0};
+    if (TAPEGRAD_UNLIKELY(size_ >= arity_.capacity() || args_ + k > arg_partial_.capacity())) grow(1, k);
+    Sink sink{arg_index_.data() + args_,
+              arg_partial_.data() + args_,
+              operand_generations_,
+              std::numeric_limits<Index>::max(),
+              static_cast<Generation>(~this->generation()),
+              0};
     e.propagate(sink, T(1));
 #if TAPEGRAD_CHECKS
     // An operand outside the current era: from an earlier live era (valid, e.g. weights
@@ -196,8 +197,7 @@ class Tape : public detail::TapeOwnership<T> {
     last_target_ = kNoTarget;
     void (*run)(void*, T*, Index) = &run_custom<Stored>;
     if constexpr (std::is_same_v<Stored, InputBlock>) run = nullptr;  // nothing to run
-    custom_.push_back(Custom{stored, run, destroyer<Stored>(), first,
-                             static_cast<Index>(outputs)});
+    custom_.push_back(Custom{stored, run, destroyer<Stored>(), first, static_cast<Index>(outputs)});
     return first;
   }
 
@@ -249,14 +249,15 @@ class Tape : public detail::TapeOwnership<T> {
       detail::throw_invalid_argument("backward_rows: the inputs are not slots of this tape");
     for (const Custom& c : custom_)
       if (c.backward != nullptr && std::size_t{c.first} + c.count > first)
-        detail::throw_invalid_argument("backward_rows: a custom statement (matrix statement) "
-                                       "above the inputs; sweep its outputs one by one with backward()");
+        detail::throw_invalid_argument(
+            "backward_rows: a custom statement (matrix statement) "
+            "above the inputs; sweep its outputs one by one with backward()");
     for (std::size_t i = first; i < inputs_end; ++i)
       if (code_at(static_cast<Index>(i)) >> detail::kArgumentShift != 0)
         detail::throw_invalid_argument("backward_rows: slot " + std::to_string(i) +
                                        " among the inputs is a statement, not an input");
     const std::size_t capacity = lanes_.capacity();
-    lanes_.grow(lanes * size_, 0);  // keeps nothing: new memory is zeroed once, then the
+    lanes_.grow(lanes * size_, 0);      // keeps nothing: new memory is zeroed once, then the
     if (lanes_.capacity() != capacity)  // sweeps leave it zero
       std::fill(lanes_.data(), lanes_.data() + lanes_.capacity(), T(0));
     T* const lane = lanes_.data();
@@ -313,9 +314,7 @@ class Tape : public detail::TapeOwnership<T> {
   }
 
   /// The adjoint in slot i (0 if the last sweep did not reach it). Unchecked.
-  T adjoint_at(Index i) const noexcept {
-    return (i != 0 && i < swept_) ? adjoint_.data()[i] : T(0);
-  }
+  T adjoint_at(Index i) const noexcept { return (i != 0 && i < swept_) ? adjoint_.data()[i] : T(0); }
 
   /// Copies the adjoints of slots [first, first + n) to out (0 where the last sweep
   /// did not reach). Unchecked: for code that owns a block of slots, such as the inputs
@@ -339,8 +338,9 @@ class Tape : public detail::TapeOwnership<T> {
   void rewind(const Mark& m) {
     this->check_thread("rewind");
     if (!this->mark_alive(m.stamp, m.slots, size_) || m.args > args_ || m.customs > custom_.size())
-      detail::throw_tape_error("rewind: the mark is not from this tape, or the tape was cleared "
-                               "or rewound past it");
+      detail::throw_tape_error(
+          "rewind: the mark is not from this tape, or the tape was cleared "
+          "or rewound past it");
     if (m.slots == size_) return;
     destroy_customs(m.customs);
     size_ = m.slots;
@@ -371,14 +371,12 @@ class Tape : public detail::TapeOwnership<T> {
   /// Number of custom statements recorded.
   std::size_t custom_count() const noexcept { return custom_.size(); }
   /// Bytes the recorded statements occupy (arity, indices, partials; no adjoints).
-  std::size_t recorded_bytes() const noexcept {
-    return size_ + args_ * (sizeof(Index) + sizeof(T));
-  }
+  std::size_t recorded_bytes() const noexcept { return size_ + args_ * (sizeof(Index) + sizeof(T)); }
   /// Bytes of memory held by the tape, adjoints and arena included.
   std::size_t memory_bytes() const noexcept {
     return arity_.capacity() + arg_index_.capacity() * sizeof(Index) +
-           (arg_partial_.capacity() + adjoint_.capacity() + lanes_.capacity()) * sizeof(T) +
-           arena_.capacity_bytes() + custom_.capacity() * sizeof(Custom) + this->era_bytes();
+           (arg_partial_.capacity() + adjoint_.capacity() + lanes_.capacity()) * sizeof(T) + arena_.capacity_bytes() +
+           custom_.capacity() * sizeof(Custom) + this->era_bytes();
   }
 
   /// Arena memory for data that custom statements keep until rewind (e.g. matrix values).
@@ -396,9 +394,7 @@ class Tape : public detail::TapeOwnership<T> {
   bool custom_top_at(Index i) const noexcept { return code_at(i) == static_cast<unsigned>(detail::kCustomTop); }
   /// The sweep hints of the scalar statement in slot i: detail::kChainFlag, kHoldFlag and
   /// kFlushFlag bits (see the file comment); 0 for other slots. For tests and tools.
-  unsigned hints_at(Index i) const noexcept {
-    return custom_at(i) ? 0u : code_at(i) & detail::kHintMask;
-  }
+  unsigned hints_at(Index i) const noexcept { return custom_at(i) ? 0u : code_at(i) & detail::kHintMask; }
   /// Argument indices and partials of all statements, in recording order.
   const Index* argument_indices() const noexcept { return arg_index_.data(); }
   /// See argument_indices().
@@ -412,9 +408,9 @@ class Tape : public detail::TapeOwnership<T> {
     Index* index;
     T* partial;
     detail::OperandGeneration* generation;  // the operands' generations, for check_operands()
-    Index lowest_slot;        // the smallest argument slot: 0 iff some operand is a constant
-    Generation not_era;       // ~(the tape's current generation)
-    Generation outside_era;   // nonzero iff some operand is neither a constant nor of this era
+    Index lowest_slot;                      // the smallest argument slot: 0 iff some operand is a constant
+    Generation not_era;                     // ~(the tape's current generation)
+    Generation outside_era;                 // nonzero iff some operand is neither a constant nor of this era
     TAPEGRAD_INLINE void push(const Var<T>& v, const T& weight) {
       const Index slot = v.index();
       lowest_slot = std::min(lowest_slot, slot);
@@ -544,8 +540,10 @@ class Tape : public detail::TapeOwnership<T> {
     const T* const partial = arg_partial_.data();
     std::size_t p = args_, c = custom_.size();
     for (std::size_t i = size_ - 1; i > top; --i) {  // skip what was recorded after the outputs
-      if (arity[i] == detail::kCustomTop) i = custom_[--c].first;
-      else p -= static_cast<unsigned>(arity[i]) >> detail::kArgumentShift;
+      if (arity[i] == detail::kCustomTop)
+        i = custom_[--c].first;
+      else
+        p -= static_cast<unsigned>(arity[i]) >> detail::kArgumentShift;
     }
     for (std::size_t i = top; i > bottom; --i) {
       if (arity[i] == detail::kCustomTop) {  // a block of inputs (backward_rows checked it)
@@ -562,8 +560,7 @@ class Tape : public detail::TapeOwnership<T> {
         T* const target = lane + std::size_t{index[p + j]} * lanes;
         const T d = partial[p + j];
         // A lane with a zero adjoint adds nothing, as in sweep(): 0 x Inf would be NaN.
-        for (std::size_t l = 0; l < lanes; ++l)
-          target[l] += is_zero_adjoint(a[l]) ? T(0) : d * a[l];
+        for (std::size_t l = 0; l < lanes; ++l) target[l] += is_zero_adjoint(a[l]) ? T(0) : d * a[l];
       }
       for (std::size_t l = 0; l < lanes; ++l) a[l] = T(0);
     }
@@ -621,8 +618,7 @@ class Tape : public detail::TapeOwnership<T> {
     const Custom& s = custom_[c];
     T* const adjoint = adjoint_.data();
     const T* out = adjoint + s.first;
-    if (s.backward != nullptr &&
-        std::any_of(out, out + s.count, [](const T& g) { return !is_zero_adjoint(g); }))
+    if (s.backward != nullptr && std::any_of(out, out + s.count, [](const T& g) { return !is_zero_adjoint(g); }))
       s.backward(s.object, adjoint, s.first);
     return s.first;
   }
@@ -639,8 +635,10 @@ class Tape : public detail::TapeOwnership<T> {
     T* const adjoint = adjoint_.data();
     std::size_t p = args_, c = custom_.size();
     for (std::size_t i = size_ - 1; i > top; --i) {  // skip what was recorded after y
-      if (arity[i] == detail::kCustomTop) i = custom_[--c].first;
-      else p -= static_cast<unsigned>(arity[i]) >> detail::kArgumentShift;
+      if (arity[i] == detail::kCustomTop)
+        i = custom_[--c].first;
+      else
+        p -= static_cast<unsigned>(arity[i]) >> detail::kArgumentShift;
     }
     // `a` is the finished adjoint of slot i, carried in a register from one statement to
     // the next; `held` sums the kHoldFlag contributions (see the file comment).
@@ -660,29 +658,29 @@ class Tape : public detail::TapeOwnership<T> {
           a = adjoint[i - 1];         // the custom backward may have added to it
           break;
 // One case per common code: statement() inlined with the code as a constant.
-#define TAPEGRAD_SWEEP_CASE(k, hints)                                                        \
-  case ((k) << detail::kArgumentShift) | (hints):                                          \
-    statement(std::integral_constant<unsigned, ((k) << detail::kArgumentShift) | (hints)>(), \
-              code, arg, d, adjoint, below, a, held);                                      \
+#define TAPEGRAD_SWEEP_CASE(k, hints)                                                                               \
+  case ((k) << detail::kArgumentShift) | (hints):                                                                   \
+    statement(std::integral_constant<unsigned, ((k) << detail::kArgumentShift) | (hints)>(), code, arg, d, adjoint, \
+              below, a, held);                                                                                      \
     break;
-        TAPEGRAD_SWEEP_CASE(1, 0)
-        TAPEGRAD_SWEEP_CASE(2, 0)
-        TAPEGRAD_SWEEP_CASE(3, 0)
-        TAPEGRAD_SWEEP_CASE(4, 0)
-        TAPEGRAD_SWEEP_CASE(5, 0)
-        TAPEGRAD_SWEEP_CASE(1, kChainFlag)
-        TAPEGRAD_SWEEP_CASE(2, kChainFlag)
-        TAPEGRAD_SWEEP_CASE(3, kChainFlag)
-        TAPEGRAD_SWEEP_CASE(4, kChainFlag)
-        TAPEGRAD_SWEEP_CASE(5, kChainFlag)
-        TAPEGRAD_SWEEP_CASE(2, kHoldFlag)
-        TAPEGRAD_SWEEP_CASE(3, kHoldFlag)
-        TAPEGRAD_SWEEP_CASE(2, kChainFlag | kHoldFlag)
-        TAPEGRAD_SWEEP_CASE(3, kChainFlag | kHoldFlag)
-        TAPEGRAD_SWEEP_CASE(2, kFlushFlag)
-        TAPEGRAD_SWEEP_CASE(3, kFlushFlag)
-        TAPEGRAD_SWEEP_CASE(2, kChainFlag | kFlushFlag)
-        TAPEGRAD_SWEEP_CASE(3, kChainFlag | kFlushFlag)
+          TAPEGRAD_SWEEP_CASE(1, 0)
+          TAPEGRAD_SWEEP_CASE(2, 0)
+          TAPEGRAD_SWEEP_CASE(3, 0)
+          TAPEGRAD_SWEEP_CASE(4, 0)
+          TAPEGRAD_SWEEP_CASE(5, 0)
+          TAPEGRAD_SWEEP_CASE(1, kChainFlag)
+          TAPEGRAD_SWEEP_CASE(2, kChainFlag)
+          TAPEGRAD_SWEEP_CASE(3, kChainFlag)
+          TAPEGRAD_SWEEP_CASE(4, kChainFlag)
+          TAPEGRAD_SWEEP_CASE(5, kChainFlag)
+          TAPEGRAD_SWEEP_CASE(2, kHoldFlag)
+          TAPEGRAD_SWEEP_CASE(3, kHoldFlag)
+          TAPEGRAD_SWEEP_CASE(2, kChainFlag | kHoldFlag)
+          TAPEGRAD_SWEEP_CASE(3, kChainFlag | kHoldFlag)
+          TAPEGRAD_SWEEP_CASE(2, kFlushFlag)
+          TAPEGRAD_SWEEP_CASE(3, kFlushFlag)
+          TAPEGRAD_SWEEP_CASE(2, kChainFlag | kFlushFlag)
+          TAPEGRAD_SWEEP_CASE(3, kChainFlag | kFlushFlag)
 #undef TAPEGRAD_SWEEP_CASE
         default:  // larger statements, and k = 0 (an independent variable)
           statement(C(), code, arg, d, adjoint, below, a, held);
@@ -703,8 +701,8 @@ class Tape : public detail::TapeOwnership<T> {
   detail::GrowBuffer<T> arg_partial_;
   detail::GrowBuffer<T> adjoint_;
   detail::GrowBuffer<T> lanes_;  // backward_rows' vector adjoints: all zero between calls
-  std::size_t size_ = 1;   // slots in use; slot 0 is the constant sink
-  std::size_t args_ = 0;   // arguments in use
+  std::size_t size_ = 1;         // slots in use; slot 0 is the constant sink
+  std::size_t args_ = 0;         // arguments in use
   // The last argument of the scalar statement in slot size_ - 1, or kNoTarget if that
   // slot holds an input or a custom statement (see sweep_hints()).
   Index last_target_ = kNoTarget;

@@ -69,8 +69,8 @@ Var<T> softmax_cross_entropy(const MatrixVar<T>& Z, const Labels& labels) {
   detail::check_operand(tape, Z, "softmax_cross_entropy");
   const Eigen::Index rows = Z.rows(), classes = Z.cols();
   if (static_cast<Eigen::Index>(labels.size()) != rows)
-    detail::throw_invalid_argument("softmax_cross_entropy: " + std::to_string(labels.size()) +
-                                   " labels for " + std::to_string(rows) + " rows of logits");
+    detail::throw_invalid_argument("softmax_cross_entropy: " + std::to_string(labels.size()) + " labels for " +
+                                   std::to_string(rows) + " rows of logits");
   T* slope = tape.arena().template allocate_array<T>(static_cast<std::size_t>(Z.size()));
   Eigen::Map<MatrixX<T>> P(slope, rows, classes);
   const auto logits = Z.value();

@@ -30,17 +30,16 @@ template <class M, class T>
 using if_plain_matrix = std::enable_if_t<is_plain_matrix<M, T>::value, int>;
 
 /// Throws std::invalid_argument unless the two operands have the same shape.
-inline void require_same_shape(const char* op, Eigen::Index r1, Eigen::Index c1, Eigen::Index r2,
-                               Eigen::Index c2) {
+inline void require_same_shape(const char* op, Eigen::Index r1, Eigen::Index c1, Eigen::Index r2, Eigen::Index c2) {
   if (r1 != r2 || c1 != c2)
-    throw_invalid_argument(std::string(op) + ": operands are " + shape_string(r1, c1) + " and " +
-                           shape_string(r2, c2) + "; they must have the same shape");
+    throw_invalid_argument(std::string(op) + ": operands are " + shape_string(r1, c1) + " and " + shape_string(r2, c2) +
+                           "; they must have the same shape");
 }
 /// Throws std::invalid_argument unless A (r1 x c1) times B (r2 x c2) is defined.
 inline void require_product_shape(Eigen::Index r1, Eigen::Index c1, Eigen::Index r2, Eigen::Index c2) {
   if (c1 != r2)
-    throw_invalid_argument("matrix product: A is " + shape_string(r1, c1) + " and B is " +
-                           shape_string(r2, c2) + "; A's columns must equal B's rows");
+    throw_invalid_argument("matrix product: A is " + shape_string(r1, c1) + " and B is " + shape_string(r2, c2) +
+                           "; A's columns must equal B's rows");
 }
 
 template <class T>
@@ -272,8 +271,8 @@ MatrixVar<T> rowwise_add(const MatrixVar<T>& A, const MatrixVar<T>& b) {
   detail::check_operand(tape, b, "rowwise_add");
   if (b.size() != A.cols() || (b.rows() != 1 && b.cols() != 1))
     detail::throw_invalid_argument("rowwise_add: A is " + detail::shape_string(A.rows(), A.cols()) +
-                                   " so b must be a vector of length " + std::to_string(A.cols()) +
-                                   ", but b is " + detail::shape_string(b.rows(), b.cols()));
+                                   " so b must be a vector of length " + std::to_string(A.cols()) + ", but b is " +
+                                   detail::shape_string(b.rows(), b.cols()));
   const Eigen::Index r = A.rows(), c = A.cols();
   T* out = tape.arena().template allocate_array<T>(static_cast<std::size_t>(A.size()));
   const Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>> bias(b.value().data(), c);

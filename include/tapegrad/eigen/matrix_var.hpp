@@ -57,8 +57,7 @@ class MatrixVar {
   /// Entry (i, j) as a scalar Var (nothing is recorded).
   Var<T> operator()(Eigen::Index i, Eigen::Index j) const {
     check_index(i, j);
-    return detail::VarAccess<T>::make(values_[i + j * rows_], static_cast<Index>(first_ + i + j * rows_),
-                                      generation_);
+    return detail::VarAccess<T>::make(values_[i + j * rows_], static_cast<Index>(first_ + i + j * rows_), generation_);
   }
   /// Entry k in column-major order as a scalar Var.
   Var<T> operator[](Eigen::Index k) const { return (*this)(k % rows_, k / rows_); }
@@ -67,8 +66,8 @@ class MatrixVar {
   /// recorded: the slots are the same). Throws std::invalid_argument if the sizes differ.
   MatrixVar reshaped(Eigen::Index rows, Eigen::Index cols) const {
     if (rows < 0 || cols < 0 || rows * cols != size())
-      detail::throw_invalid_argument("reshaped: cannot view a " + detail::shape_string(rows_, cols_) +
-                                     " matrix as " + detail::shape_string(rows, cols));
+      detail::throw_invalid_argument("reshaped: cannot view a " + detail::shape_string(rows_, cols_) + " matrix as " +
+                                     detail::shape_string(rows, cols));
     return from_block(values_, first_, generation_, rows, cols);
   }
 

@@ -16,17 +16,16 @@ namespace tapegrad {
 namespace detail {
 
 /// Throws std::invalid_argument unless the two shapes agree.
-inline void check_same_shape(const char* what, Eigen::Index rows, Eigen::Index cols,
-                             Eigen::Index out_rows, Eigen::Index out_cols) {
+inline void check_same_shape(const char* what, Eigen::Index rows, Eigen::Index cols, Eigen::Index out_rows,
+                             Eigen::Index out_cols) {
   if (rows != out_rows || cols != out_cols)
-    throw_invalid_argument(std::string(what) + ": source is " + shape_string(rows, cols) +
-                           " but destination is " + shape_string(out_rows, out_cols));
+    throw_invalid_argument(std::string(what) + ": source is " + shape_string(rows, cols) + " but destination is " +
+                           shape_string(out_rows, out_cols));
 }
 
 /// The plain matrix type with the shape of Derived and scalar S.
 template <class Derived, class S>
-using rebind_t = typename std::decay_t<decltype(
-    std::declval<const Derived&>().template cast<S>())>::PlainObject;
+using rebind_t = typename std::decay_t<decltype(std::declval<const Derived&>().template cast<S>())>::PlainObject;
 
 }  // namespace detail
 

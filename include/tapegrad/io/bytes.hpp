@@ -133,7 +133,8 @@ class ByteReader {
   /// n floats or doubles into out[0, n) (checked against the bytes left first).
   template <class F>
   void reals(F* out, std::size_t n, const char* what) {
-    if (n > remaining() / sizeof(F)) fail(std::string(what) + ": " + std::to_string(n) + " numbers need more bytes than are left");
+    if (n > remaining() / sizeof(F))
+      fail(std::string(what) + ": " + std::to_string(n) + " numbers need more bytes than are left");
     if (n == 0) return;  // out may be null (an empty Eigen vector)
     if constexpr (detail::host_is_little_endian) {
       std::memcpy(out, in_.data() + pos_, n * sizeof(F));

@@ -49,7 +49,8 @@ struct CsvOptions {
 
 /// What the first line of a labelled file holds (read_labeled_csv).
 enum class LabeledHeader {
-  automatic,  ///< decided from the first line: all numbers is data, no numbers is names, two counts then names is counts
+  automatic,  ///< decided from the first line: all numbers is data, no numbers is names, two counts then names is
+              ///< counts
   none,       ///< no header: the first line is data
   counts,     ///< N_ROWS,N_FEATURES,class names... (scikit-learn's format, used by examples/data)
   names       ///< column names: one per feature, then the label column's
@@ -70,8 +71,8 @@ struct LabeledData {
   Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> features;  ///< N x d
   Eigen::VectorXi labels;                                     ///< N class indices
   std::vector<std::string> class_names;                       ///< one per class
-  std::vector<std::string> feature_names;  ///< from a header of column names, else empty
-  std::string label_name;                  ///< the label column's name from such a header, else empty
+  std::vector<std::string> feature_names;                     ///< from a header of column names, else empty
+  std::string label_name;  ///< the label column's name from such a header, else empty
 };
 
 namespace detail {
@@ -111,7 +112,8 @@ inline std::string separator_hint(std::string_view text, char delimiter) {
   if (delimiter != '\t' && text.find('\t') != std::string_view::npos)
     return " (the file seems to use tabs between fields: set CsvOptions::delimiter = '\\t')";
   if (delimiter != ',' && text.find(',') != std::string_view::npos)
-    return " (a decimal comma? numbers must use '.'; or the file uses ',' between fields: set CsvOptions::delimiter = ',')";
+    return " (a decimal comma? numbers must use '.'; or the file uses ',' between fields: set CsvOptions::delimiter = "
+           "',')";
   return "";
 }
 
@@ -179,7 +181,8 @@ class FieldCursor {
     for (;; ++close) {
       close = rest_.find('"', close);
       if (close == std::string_view::npos)
-        throw_csv_error(where_, line_column(line_, column_) + ": a quoted field has no closing quote (a quoted field cannot span lines)");
+        throw_csv_error(where_, line_column(line_, column_) +
+                                    ": a quoted field has no closing quote (a quoted field cannot span lines)");
       if (close + 1 < rest_.size() && rest_[close + 1] == '"') {
         ++close;  // "" inside quotes: one quote character
         continue;
@@ -194,7 +197,8 @@ class FieldCursor {
     } else if (rest_.front() == delimiter_) {
       rest_.remove_prefix(1);
     } else {
-      throw_csv_error(where_, line_column(line_, column_) + ": " + shown(rest_) + " follows the closing quote of a field");
+      throw_csv_error(where_,
+                      line_column(line_, column_) + ": " + shown(rest_) + " follows the closing quote of a field");
     }
     return true;
   }
@@ -384,8 +388,9 @@ void parse_cell(std::string_view field, T& value, std::size_t line, std::size_t 
       what += std::string(" is out of range for ") + type_name<T>() + " (largest: " + largest_text<T>() + ")";
       break;
     case NumberStatus::non_finite:
-      what += " is not a finite number (NaN and infinity are errors by default, since Dataset and training need "
-              "finite values; set CsvOptions::allow_non_finite to read them)";
+      what +=
+          " is not a finite number (NaN and infinity are errors by default, since Dataset and training need "
+          "finite values; set CsvOptions::allow_non_finite to read them)";
       break;
     default:
       if constexpr (std::is_integral_v<T>) {
@@ -402,9 +407,13 @@ void parse_cell(std::string_view field, T& value, std::size_t line, std::size_t 
 inline void check_options(const CsvOptions& options) {
   const char d = options.delimiter;
   if (d == '"' || d == '\n' || d == '\r' || d == '\0' || d == '.' || d == '-' || d == '+' || (d >= '0' && d <= '9'))
-    throw std::invalid_argument(std::string("tapegrad: CsvOptions::delimiter cannot be ") +
-                                (d == '\n' ? "a newline" : d == '\r' ? "a carriage return" : d == '\0' ? "NUL" : "'" + std::string(1, d) + "'") +
-                                " (it would split lines, quotes or numbers); use ',', ';', '\\t', ' ' or another separator");
+    throw std::invalid_argument(
+        std::string("tapegrad: CsvOptions::delimiter cannot be ") +
+        (d == '\n'   ? "a newline"
+         : d == '\r' ? "a carriage return"
+         : d == '\0' ? "NUL"
+                     : "'" + std::string(1, d) + "'") +
+        " (it would split lines, quotes or numbers); use ',', ';', '\\t', ' ' or another separator");
 }
 
 /// What a first pass over a CSV text found: the header's names, and the data lines'
@@ -561,11 +570,12 @@ LabeledData<T> parse_labeled_text(std::string_view text, const CsvOptions& optio
   if (header == LabeledHeader::counts) {
     std::uint64_t n_rows = 0, n_features = 0;
     if (shape.header.size() < 3 || !parse_count(shape.header[0], n_rows) || !parse_count(shape.header[1], n_features))
-      throw_csv_error(where, "line " + std::to_string(shape.header_line) +
-                                 " must be a header N_ROWS,N_FEATURES,class names... (two counts, then at least one name)");
+      throw_csv_error(where,
+                      "line " + std::to_string(shape.header_line) +
+                          " must be a header N_ROWS,N_FEATURES,class names... (two counts, then at least one name)");
     if (n_rows != shape.rows)
-      throw_csv_error(where, "the header says " + std::to_string(n_rows) + " rows but the file has " +
-                                 std::to_string(shape.rows));
+      throw_csv_error(
+          where, "the header says " + std::to_string(n_rows) + " rows but the file has " + std::to_string(shape.rows));
     if (n_features != features)
       throw_csv_error(where, "the header says " + std::to_string(n_features) + " features but the rows have " +
                                  std::to_string(features) + " (plus the label)");
@@ -580,36 +590,34 @@ LabeledData<T> parse_labeled_text(std::string_view text, const CsvOptions& optio
   result.features.resize(rows, static_cast<Eigen::Index>(features));
   result.labels.resize(rows);
   int max_label = -1;
-  for_each_cell(text, shape, options, where,
-                [&](std::size_t row, std::size_t column, std::string_view field, std::size_t line) {
-                  const auto r = static_cast<Eigen::Index>(row);
-                  if (column < features) {
-                    parse_cell(field, result.features(r, static_cast<Eigen::Index>(column)), line, column + 1, options,
-                               where);
-                    return;
-                  }
-                  double v = 0;
-                  const NumberStatus status = parse_number(field, v);
-                  const std::string at = line_column(line, column + 1) + ": label ";
-                  if (status == NumberStatus::not_a_number)
-                    throw_csv_error(where, at + shown(field) + " is not a number" +
-                                               separator_hint(field, options.delimiter));
-                  // '<' keeps the cast to int defined.
-                  if (status != NumberStatus::ok || !(v >= 0 && v < 2147483647.0 && std::floor(v) == v))
-                    throw_csv_error(where, at + std::string(field.substr(0, 40)) + " is not a non-negative integer");
-                  if (v >= static_cast<double>(label_bound)) {
-                    if (header == LabeledHeader::counts)
-                      throw_csv_error(where, at + std::string(field.substr(0, 40)) + " but the header names only " +
-                                                 std::to_string(label_bound) + " classes");
-                    throw_csv_error(where, at + std::string(field.substr(0, 40)) + " is not below the number of rows (" +
-                                               std::to_string(label_bound) +
-                                               "): without class names, the classes are 0..K-1 with K <= N; a header "
-                                               "N_ROWS,N_FEATURES,class names... can name more classes than rows");
-                  }
-                  const int label = static_cast<int>(v);
-                  result.labels[r] = label;
-                  if (label > max_label) max_label = label;
-                });
+  for_each_cell(
+      text, shape, options, where, [&](std::size_t row, std::size_t column, std::string_view field, std::size_t line) {
+        const auto r = static_cast<Eigen::Index>(row);
+        if (column < features) {
+          parse_cell(field, result.features(r, static_cast<Eigen::Index>(column)), line, column + 1, options, where);
+          return;
+        }
+        double v = 0;
+        const NumberStatus status = parse_number(field, v);
+        const std::string at = line_column(line, column + 1) + ": label ";
+        if (status == NumberStatus::not_a_number)
+          throw_csv_error(where, at + shown(field) + " is not a number" + separator_hint(field, options.delimiter));
+        // '<' keeps the cast to int defined.
+        if (status != NumberStatus::ok || !(v >= 0 && v < 2147483647.0 && std::floor(v) == v))
+          throw_csv_error(where, at + std::string(field.substr(0, 40)) + " is not a non-negative integer");
+        if (v >= static_cast<double>(label_bound)) {
+          if (header == LabeledHeader::counts)
+            throw_csv_error(where, at + std::string(field.substr(0, 40)) + " but the header names only " +
+                                       std::to_string(label_bound) + " classes");
+          throw_csv_error(where, at + std::string(field.substr(0, 40)) + " is not below the number of rows (" +
+                                     std::to_string(label_bound) +
+                                     "): without class names, the classes are 0..K-1 with K <= N; a header "
+                                     "N_ROWS,N_FEATURES,class names... can name more classes than rows");
+        }
+        const int label = static_cast<int>(v);
+        result.labels[r] = label;
+        if (label > max_label) max_label = label;
+      });
   if (header != LabeledHeader::counts)
     for (int k = 0; k <= max_label; ++k) result.class_names.push_back(std::to_string(k));
   return result;

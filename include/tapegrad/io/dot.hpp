@@ -76,12 +76,12 @@ class DotNames {
 
 /// What the DOT graph shows.
 struct DotOptions {
-  bool partials = true;          ///< label edges with d(statement)/d(argument)
-  bool adjoints = false;         ///< show each slot's adjoint from the last backward()
-  int precision = 4;             ///< significant digits of the numbers shown
-  std::string rankdir = "LR";    ///< Graphviz layout direction: LR, TB, BT or RL
+  bool partials = true;        ///< label edges with d(statement)/d(argument)
+  bool adjoints = false;       ///< show each slot's adjoint from the last backward()
+  int precision = 4;           ///< significant digits of the numbers shown
+  std::string rankdir = "LR";  ///< Graphviz layout direction: LR, TB, BT or RL
   std::string graph_name = "tape";
-  std::string title;             ///< a caption above the graph (none if empty)
+  std::string title;  ///< a caption above the graph (none if empty)
 };
 
 namespace dot_detail {
@@ -176,8 +176,7 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
       if (constants != 0) label += " (" + std::to_string(constants) + " constant)";
       style = "shape=ellipse";
     }
-    if (options.adjoints)
-      label += "\\nadjoint = " + number(tape.adjoint_at(static_cast<Index>(i)), options.precision);
+    if (options.adjoints) label += "\\nadjoint = " + number(tape.adjoint_at(static_cast<Index>(i)), options.precision);
     if (root != nullptr && i == root->index()) style += ", peripheries=2";
     out << indent << 'v' << i << " [label=\"" << label << "\", " << style << "];\n";
   };
@@ -226,8 +225,7 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
 
 /// Writes the whole tape as a DOT graph.
 template <class T>
-void write_dot(std::ostream& out, const Tape<T>& tape, const DotNames<T>& names = {},
-               const DotOptions& options = {}) {
+void write_dot(std::ostream& out, const Tape<T>& tape, const DotNames<T>& names = {}, const DotOptions& options = {}) {
   dot_detail::write(out, tape, static_cast<const Var<T>*>(nullptr), names, options);
 }
 

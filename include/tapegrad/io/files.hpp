@@ -110,7 +110,8 @@ inline void sync_directory_of(const std::string& path) {
 
 /// rename(from, to), where `from` not existing is fine (nothing to move).
 inline void rename_if_present(const std::string& from, const std::string& to) {
-  if (::rename(from.c_str(), to.c_str()) != 0 && errno != ENOENT) throw_file_error("rename to '" + to + "'", from, errno);
+  if (::rename(from.c_str(), to.c_str()) != 0 && errno != ENOENT)
+    throw_file_error("rename to '" + to + "'", from, errno);
 }
 
 #endif
@@ -123,7 +124,8 @@ inline void rename_if_present(const std::string& from, const std::string& to) {
 /// Throws std::runtime_error naming the file on any failed call (a full disk, say); the
 /// old versions are then untouched.
 inline void write_file_atomically(const std::string& path, std::string_view bytes, int keep = 1) {
-  if (keep < 1) throw std::invalid_argument("write_file_atomically: keep is " + std::to_string(keep) + "; expected >= 1");
+  if (keep < 1)
+    throw std::invalid_argument("write_file_atomically: keep is " + std::to_string(keep) + "; expected >= 1");
   const std::string temporary = temporary_path(path);
 #if defined(_WIN32)
   {
@@ -158,7 +160,8 @@ inline void write_file_atomically(const std::string& path, std::string_view byte
     ::unlink(first.c_str());
     if (::link(path.c_str(), first.c_str()) != 0 && errno != ENOENT) detail::rename_if_present(path, first);
   }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) detail::throw_file_error("rename to '" + path + "'", temporary, errno);
+  if (::rename(temporary.c_str(), path.c_str()) != 0)
+    detail::throw_file_error("rename to '" + path + "'", temporary, errno);
   detail::sync_directory_of(path);
 #endif
 }

@@ -44,7 +44,8 @@ namespace detail {
 inline std::string explain_inflate_error(const std::string& zlib_message, unsigned method) {
   const auto zlib_says = [&](const std::string& what) { return what + " (zlib: " + zlib_message + ")"; };
   if (zlib_message == "incorrect data check") return zlib_says("CRC-32 mismatch");
-  if (zlib_message == "incorrect length check") return zlib_says("size mismatch: the trailer's size is not the decoded size");
+  if (zlib_message == "incorrect length check")
+    return zlib_says("size mismatch: the trailer's size is not the decoded size");
   if (zlib_message == "header crc mismatch") return zlib_says("header CRC mismatch");
   if (zlib_message == "unknown compression method")
     return zlib_says("unsupported compression method " + std::to_string(method) + " (gzip knows only 8, deflate)");
@@ -99,7 +100,8 @@ inline std::size_t gunzip_pass(std::string_view bytes, std::size_t max_bytes, ch
       while (p < size && data[p] == 0) ++p;
       if (p == size) return total;
       if (size - pos < 2 || data[pos] != 0x1f || data[pos + 1] != 0x8b)
-        throw_gzip_error("trailing garbage after gzip member " + std::to_string(member) + " at byte " + std::to_string(pos));
+        throw_gzip_error("trailing garbage after gzip member " + std::to_string(member) + " at byte " +
+                         std::to_string(pos));
       inflater.reset();
       member_start = pos;
       ++member;

@@ -10,7 +10,8 @@
 /// (docs/design.md says why); without CMake, define TAPEGRAD_WITH_ZLIB=1 and link -lz.
 
 #if !defined(TAPEGRAD_WITH_ZLIB) || !TAPEGRAD_WITH_ZLIB
-#error "tapegrad/io/zlib.hpp needs zlib: define TAPEGRAD_WITH_ZLIB=1 and link zlib (-lz); CMake's tapegrad::tapegrad does both when zlib is found"
+#error \
+    "tapegrad/io/zlib.hpp needs zlib: define TAPEGRAD_WITH_ZLIB=1 and link zlib (-lz); CMake's tapegrad::tapegrad does both when zlib is found"
 #endif
 
 #include <zlib.h>
@@ -171,7 +172,8 @@ class Deflater {
  public:
   /// A deflater writing `wrapper` data at `level` (0 none ... 9 smallest; -1 zlib's default, 6).
   explicit Deflater(Wrapper wrapper = Wrapper::gzip, int level = Z_DEFAULT_COMPRESSION) {
-    const int code = deflateInit2(&stream_, level, Z_DEFLATED, detail::zlib_window_bits(wrapper), 8, Z_DEFAULT_STRATEGY);
+    const int code =
+        deflateInit2(&stream_, level, Z_DEFLATED, detail::zlib_window_bits(wrapper), 8, Z_DEFAULT_STRATEGY);
     if (code != Z_OK) detail::throw_zlib_error("deflate", code, stream_.msg);
   }
   ~Deflater() { deflateEnd(&stream_); }
@@ -227,7 +229,9 @@ class Deflater {
 /// `data` compressed as one gzip member at `level` (0 ... 9, -1 for zlib's default).
 inline std::string gzip(std::string_view data, int level = Z_DEFAULT_COMPRESSION) {
   std::string out;
-  const auto append = [&out](const unsigned char* p, std::size_t n) { out.append(reinterpret_cast<const char*>(p), n); };
+  const auto append = [&out](const unsigned char* p, std::size_t n) {
+    out.append(reinterpret_cast<const char*>(p), n);
+  };
   Deflater deflater(Wrapper::gzip, level);
   deflater.write(data.data(), data.size(), append);
   deflater.finish(append);

@@ -22,7 +22,8 @@
 /// nothing is loaded half. Writing goes through io::write_file_atomically.
 
 #if !defined(TAPEGRAD_WITH_ZLIB) || !TAPEGRAD_WITH_ZLIB
-#error "tapegrad/optim/checkpoint.hpp needs zlib (CRC-32): define TAPEGRAD_WITH_ZLIB=1 and link zlib; CMake's tapegrad::tapegrad does both when zlib is found"
+#error \
+    "tapegrad/optim/checkpoint.hpp needs zlib (CRC-32): define TAPEGRAD_WITH_ZLIB=1 and link zlib; CMake's tapegrad::tapegrad does both when zlib is found"
 #endif
 
 #include <Eigen/Core>
@@ -79,10 +80,10 @@ struct TrainPosition {
 /// The contents of a checkpoint file.
 template <class T>
 struct Checkpoint {
-  Parameters<T> parameters;      ///< names, shapes, decay flags and values
-  OptimizerState<T> optimizer;   ///< the optimizer's state()
-  TrainPosition<T> position;     ///< where the run was
-  History<T> history;            ///< the epochs completed
+  Parameters<T> parameters;     ///< names, shapes, decay flags and values
+  OptimizerState<T> optimizer;  ///< the optimizer's state()
+  TrainPosition<T> position;    ///< where the run was
+  History<T> history;           ///< the epochs completed
 };
 
 namespace detail {
@@ -117,14 +118,18 @@ Eigen::VectorX<T> read_vector(io::ByteReader& in, const char* what) {
 template <class X>
 void write_list(io::ByteWriter& out, const std::vector<X>& v) {
   out.u64(v.size());
-  if constexpr (std::is_floating_point_v<X>) out.reals(v.data(), v.size());
-  else for (const X& x : v) out.u64(static_cast<std::uint64_t>(x));
+  if constexpr (std::is_floating_point_v<X>)
+    out.reals(v.data(), v.size());
+  else
+    for (const X& x : v) out.u64(static_cast<std::uint64_t>(x));
 }
 template <class X>
 std::vector<X> read_list(io::ByteReader& in, const char* what) {
   std::vector<X> v(in.count(sizeof(X), what));
-  if constexpr (std::is_floating_point_v<X>) in.reals(v.data(), v.size(), what);
-  else for (X& x : v) x = static_cast<X>(in.u64(what));
+  if constexpr (std::is_floating_point_v<X>)
+    in.reals(v.data(), v.size(), what);
+  else
+    for (X& x : v) x = static_cast<X>(in.u64(what));
   return v;
 }
 
@@ -153,7 +158,8 @@ Parameters<T> read_parameters(io::ByteReader& in) {
     b.name = in.string("a block name");
     const std::int64_t rows = in.i64("a block's rows"), cols = in.i64("a block's columns");
     const std::uint8_t decay = in.u8("a block's decay flag");
-    if (rows < 1 || cols < 1 || static_cast<std::uint64_t>(rows) > in.remaining() / sizeof(T) / static_cast<std::uint64_t>(cols))
+    if (rows < 1 || cols < 1 ||
+        static_cast<std::uint64_t>(rows) > in.remaining() / sizeof(T) / static_cast<std::uint64_t>(cols))
       in.fail("block '" + b.name + "' claims shape " + std::to_string(rows) + "x" + std::to_string(cols) +
               ", more than the file holds");
     if (decay > 1) in.fail("block '" + b.name + "' has decay flag " + std::to_string(decay));
@@ -273,12 +279,13 @@ History<T> read_history(io::ByteReader& in) {
   h.seconds = read_list<double>(in, "the time history");
   h.tape_bytes = read_list<std::size_t>(in, "the tape memory history");
   const std::size_t e = h.loss.size();
-  if (h.gradient_norm.size() != e || h.learning_rate.size() != e || h.seconds.size() != e ||
-      h.tape_bytes.size() != e || h.validation_loss.size() > e || h.validation_accuracy.size() > e)
+  if (h.gradient_norm.size() != e || h.learning_rate.size() != e || h.seconds.size() != e || h.tape_bytes.size() != e ||
+      h.validation_loss.size() > e || h.validation_accuracy.size() > e)
     in.fail("the history's records have different lengths");
   h.steps = in.i64("the step count");
   const std::uint8_t status = in.u8("the status");
-  if (status > static_cast<std::uint8_t>(Status::line_search_failed)) in.fail("unknown status " + std::to_string(status));
+  if (status > static_cast<std::uint8_t>(Status::line_search_failed))
+    in.fail("unknown status " + std::to_string(status));
   h.status = static_cast<Status>(status);
   h.message = in.string("the message");
   return h;
@@ -305,7 +312,8 @@ std::string encode_checkpoint(const Parameters<T>& parameters, const OptimizerSt
   static_assert(sizeof(T) == 4 || sizeof(T) == 8, "checkpoints hold float or double numbers");
   io::ByteWriter out;
   out.reserve(detail::checkpoint_header_bytes + 256 +
-              sizeof(T) * static_cast<std::size_t>(parameters.size() * (1 + static_cast<Eigen::Index>(optimizer.vectors.size())) +
+              sizeof(T) * static_cast<std::size_t>(parameters.size() *
+                                                       (1 + static_cast<Eigen::Index>(optimizer.vectors.size())) +
                                                    position.gradient_sum.size()));
   out.raw(std::string_view(detail::checkpoint_magic, 8));
   out.raw(std::string(detail::checkpoint_header_bytes - 8, '\0'));  // filled in below
@@ -344,7 +352,8 @@ Checkpoint<T> decode_checkpoint(std::string_view bytes, const std::string& name)
   if (bytes.empty()) fail("the file is empty (0 bytes): not a checkpoint, or a write that never started");
   if (bytes.size() < detail::checkpoint_header_bytes)
     fail("truncated: " + std::to_string(bytes.size()) + " bytes, less than the 32-byte header");
-  if (bytes.substr(0, 8) != std::string_view(detail::checkpoint_magic, 8)) fail("not a tapegrad checkpoint (wrong magic bytes)");
+  if (bytes.substr(0, 8) != std::string_view(detail::checkpoint_magic, 8))
+    fail("not a tapegrad checkpoint (wrong magic bytes)");
   try {
     io::ByteReader header(bytes.substr(0, detail::checkpoint_header_bytes), context);
     header.raw(8, "the magic bytes");
@@ -358,14 +367,16 @@ Checkpoint<T> decode_checkpoint(std::string_view bytes, const std::string& name)
       fail("format version " + std::to_string(version) + "; this tapegrad reads version " +
            std::to_string(detail::checkpoint_version));
     if (scalar != sizeof(T))
-      fail("holds " + std::string(detail::scalar_name(scalar)) + " numbers; this run uses " + detail::scalar_name(sizeof(T)));
+      fail("holds " + std::string(detail::scalar_name(scalar)) + " numbers; this run uses " +
+           detail::scalar_name(sizeof(T)));
     const std::size_t have = bytes.size() - detail::checkpoint_header_bytes;
     if (payload_bytes != have)
       fail((payload_bytes > have ? "truncated: the header announces " : "trailing bytes: the header announces ") +
            std::to_string(payload_bytes) + " payload bytes, the file has " + std::to_string(have));
     const std::string_view payload = bytes.substr(detail::checkpoint_header_bytes);
     const std::uint32_t crc = io::crc32(payload.data(), payload.size());
-    if (crc != payload_crc) fail("checksum mismatch: the payload's CRC-32 differs from the header's (the file is corrupt)");
+    if (crc != payload_crc)
+      fail("checksum mismatch: the payload's CRC-32 differs from the header's (the file is corrupt)");
 
     io::ByteReader in(payload, context);
     Checkpoint<T> c;
@@ -443,8 +454,8 @@ void check_parameters_fit(const Parameters<T>& model, const Parameters<T>& saved
       throw CheckpointError(context + "the checkpoint's block '" + saved.info(i).name + "' is not in the model");
     const auto &m = model.info(i), &s = saved.info(i);
     if (m.name != s.name)
-      throw CheckpointError(context + "block " + std::to_string(i) + " is '" + s.name + "' in the checkpoint, '" + m.name +
-                            "' in the model");
+      throw CheckpointError(context + "block " + std::to_string(i) + " is '" + s.name + "' in the checkpoint, '" +
+                            m.name + "' in the model");
     if (m.rows != s.rows || m.cols != s.cols)
       throw CheckpointError(context + "block '" + m.name + "' is " + shape(s) + " in the checkpoint, " + shape(m) +
                             " in the model");

@@ -89,8 +89,10 @@ class CheckpointWriter {
       }
       lock.lock();
       busy_ = false;
-      if (error) failure_ = error;
-      else ++written_;
+      if (error)
+        failure_ = error;
+      else
+        ++written_;
       changed_.notify_all();
     }
   }

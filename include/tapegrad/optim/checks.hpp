@@ -87,8 +87,7 @@ void require_finite(const Eigen::MatrixBase<Derived>& m, const std::string& what
 /// Throws unless x0 is a non-empty column vector of finite numbers ("who: x0 ...").
 template <class Derived>
 void require_start_point(const Eigen::MatrixBase<Derived>& x0, const std::string& who, const char* name) {
-  if (x0.size() == 0)
-    throw_invalid_argument(who + ": " + name + " is empty; expected at least one parameter");
+  if (x0.size() == 0) throw_invalid_argument(who + ": " + name + " is empty; expected at least one parameter");
   require_finite(x0, who + ": " + name);
 }
 

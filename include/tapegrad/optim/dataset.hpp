@@ -27,7 +27,6 @@
 
 namespace tapegrad::optim {
 
-
 /// A mini-batch: the gathered rows of a Dataset. Reused from step to step, so after the
 /// first gather of a given size it allocates nothing.
 template <class T>
@@ -48,8 +47,7 @@ class Dataset {
   /// Throws std::invalid_argument if N = 0, if the row counts differ, or if any entry is
   /// NaN or infinite.
   template <class DX, class DY>
-  Dataset(const Eigen::MatrixBase<DX>& features, const Eigen::MatrixBase<DY>& targets)
-      : X_(features), Y_(targets) {
+  Dataset(const Eigen::MatrixBase<DX>& features, const Eigen::MatrixBase<DY>& targets) : X_(features), Y_(targets) {
     check();
   }
 
@@ -66,8 +64,8 @@ class Dataset {
     if (classes == 0) classes = top;
     for (Eigen::Index i = 0; i < labels.size(); ++i)
       if (labels[i] < 0 || labels[i] >= classes)
-        detail::throw_invalid_argument("Dataset: label " + std::to_string(labels[i]) + " of row " +
-                                       std::to_string(i) + " is outside [0, " + std::to_string(classes) + ")");
+        detail::throw_invalid_argument("Dataset: label " + std::to_string(labels[i]) + " of row " + std::to_string(i) +
+                                       " is outside [0, " + std::to_string(classes) + ")");
     Dataset d(features, labels.cast<T>());
     d.labels_ = labels;
     d.classes_ = classes;
@@ -106,8 +104,8 @@ class Dataset {
   Dataset with_features(Eigen::MatrixX<T> features) const {
     Dataset d(*this);
     if (features.rows() != size())
-      detail::throw_invalid_argument("Dataset::with_features: " + std::to_string(features.rows()) +
-                                     " rows; expected " + std::to_string(size()));
+      detail::throw_invalid_argument("Dataset::with_features: " + std::to_string(features.rows()) + " rows; expected " +
+                                     std::to_string(size()));
     d.X_ = std::move(features);
     d.check();
     return d;
@@ -184,12 +182,14 @@ class BatchSampler {
   BatchSampler(Eigen::Index n, Eigen::Index batch_size, Order order = Order::sequential, std::uint64_t seed = 0,
                bool drop_last = false)
       : n_(n), m_(batch_size), order_(order), seed_(seed), drop_last_(drop_last) {
-    if (n < 1) detail::throw_invalid_argument("BatchSampler: dataset size N is " + std::to_string(n) + "; expected N >= 1");
+    if (n < 1)
+      detail::throw_invalid_argument("BatchSampler: dataset size N is " + std::to_string(n) + "; expected N >= 1");
     if (batch_size < 1)
       detail::throw_invalid_argument("batch_size is " + std::to_string(batch_size) + "; expected a batch size M >= 1");
     if (drop_last && batch_size > n)
-      detail::throw_invalid_argument("batch_size is " + std::to_string(batch_size) + " with drop_last, but the dataset has only N = " +
-                                     std::to_string(n) + " examples; expected M <= N (or drop_last = false)");
+      detail::throw_invalid_argument("batch_size is " + std::to_string(batch_size) +
+                                     " with drop_last, but the dataset has only N = " + std::to_string(n) +
+                                     " examples; expected M <= N (or drop_last = false)");
     if (m_ > n_) m_ = n_;  // one batch of all examples
     perm_.resize(static_cast<std::size_t>(n));
     start_epoch(0);
@@ -238,8 +238,8 @@ Split<T> train_test_split(const Dataset<T>& data, double test_fraction, std::uin
   const Eigen::Index n = data.size();
   const auto test_count = static_cast<Eigen::Index>(std::llround(test_fraction * static_cast<double>(n)));
   if (test_count < 1 || test_count > n - 1)
-    detail::throw_invalid_argument("train_test_split: test_fraction " + detail::number(test_fraction) + " of N = " +
-                                   std::to_string(n) + " examples leaves " + std::to_string(test_count) +
+    detail::throw_invalid_argument("train_test_split: test_fraction " + detail::number(test_fraction) +
+                                   " of N = " + std::to_string(n) + " examples leaves " + std::to_string(test_count) +
                                    " test and " + std::to_string(n - test_count) +
                                    " training examples; expected at least one of each");
   std::vector<Eigen::Index> perm(static_cast<std::size_t>(n));

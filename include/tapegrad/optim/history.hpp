@@ -16,29 +16,38 @@ namespace tapegrad::optim {
 
 /// Why training, minimize or a solver stopped.
 enum class Status {
-  max_epochs,          ///< ran every requested epoch
-  max_steps,           ///< reached the step limit
-  loss_tolerance,      ///< the loss changed by <= loss_tolerance
-  gradient_tolerance,  ///< the gradient norm fell to <= gradient_tolerance
-  diverged,            ///< a NaN or infinite loss, gradient or parameter; parameters are the last finite ones
-  stopped_by_callback, ///< the callback returned false
-  max_evaluations,     ///< a solver reached its limit on evaluations of f
-  step_tolerance,      ///< a solver's step became smaller than its step_tolerance
-  line_search_failed   ///< no step along the search direction (and along -g) lowered L enough
+  max_epochs,           ///< ran every requested epoch
+  max_steps,            ///< reached the step limit
+  loss_tolerance,       ///< the loss changed by <= loss_tolerance
+  gradient_tolerance,   ///< the gradient norm fell to <= gradient_tolerance
+  diverged,             ///< a NaN or infinite loss, gradient or parameter; parameters are the last finite ones
+  stopped_by_callback,  ///< the callback returned false
+  max_evaluations,      ///< a solver reached its limit on evaluations of f
+  step_tolerance,       ///< a solver's step became smaller than its step_tolerance
+  line_search_failed    ///< no step along the search direction (and along -g) lowered L enough
 };
 
 /// "max_epochs", "diverged", ...
 inline const char* to_string(Status s) noexcept {
   switch (s) {
-    case Status::max_epochs: return "max_epochs";
-    case Status::max_steps: return "max_steps";
-    case Status::loss_tolerance: return "loss_tolerance";
-    case Status::gradient_tolerance: return "gradient_tolerance";
-    case Status::diverged: return "diverged";
-    case Status::stopped_by_callback: return "stopped_by_callback";
-    case Status::max_evaluations: return "max_evaluations";
-    case Status::step_tolerance: return "step_tolerance";
-    case Status::line_search_failed: return "line_search_failed";
+    case Status::max_epochs:
+      return "max_epochs";
+    case Status::max_steps:
+      return "max_steps";
+    case Status::loss_tolerance:
+      return "loss_tolerance";
+    case Status::gradient_tolerance:
+      return "gradient_tolerance";
+    case Status::diverged:
+      return "diverged";
+    case Status::stopped_by_callback:
+      return "stopped_by_callback";
+    case Status::max_evaluations:
+      return "max_evaluations";
+    case Status::step_tolerance:
+      return "step_tolerance";
+    case Status::line_search_failed:
+      return "line_search_failed";
   }
   return "?";
 }

@@ -184,8 +184,8 @@ class LbfgsDriver : public SolverDriver<LbfgsDriver<F, T>, F, T> {
       trial_loss_ = this->evaluate_at(trial_w_, trial_g_);
       return LinePoint<T>{alpha, trial_loss_, trial_g_.dot(d_)};
     };
-    const LineSearchResult<T> r = strong_wolfe(phi, LinePoint<T>{T(0), this->loss_, slope}, alpha0, alpha_max,
-                                               opts_.line_search);
+    const LineSearchResult<T> r =
+        strong_wolfe(phi, LinePoint<T>{T(0), this->loss_, slope}, alpha0, alpha_max, opts_.line_search);
     if (!r.found) return false;
     const Eigen::VectorX<T> s = trial_w_ - this->w_;
     memory_.add(s, trial_g_ - this->g_, -this->g_.dot(s));
@@ -218,8 +218,8 @@ void check_bounds(const Eigen::MatrixBase<Derived>& x0, const LbfgsOptions<T>& o
                              number(static_cast<double>(o.upper[i])) + "; expected lower <= upper");
     if (!(o.lower[i] <= x0[i] && x0[i] <= o.upper[i]))
       throw_invalid_argument("lbfgs: x0" + at + number(static_cast<double>(x0[i])) + " is outside [" +
-                             number(static_cast<double>(o.lower[i])) + ", " +
-                             number(static_cast<double>(o.upper[i])) + "]");
+                             number(static_cast<double>(o.lower[i])) + ", " + number(static_cast<double>(o.upper[i])) +
+                             "]");
   }
 }
 

@@ -74,12 +74,12 @@ enum class LeastSquaresMethod {
 template <class T>
 struct LeastSquaresOptions {
   LeastSquaresMethod method = LeastSquaresMethod::levenberg_marquardt;  ///< the step
-  T loss_tolerance = T(1e-8);      ///< ftol: relative decrease of ||r||^2
-  T step_tolerance = T(1e-8);      ///< xtol: relative step size ||D p|| / ||D w||
-  T gradient_tolerance = T(1e-8);  ///< gtol: max cosine between r and the columns of J
+  T loss_tolerance = T(1e-8);                                           ///< ftol: relative decrease of ||r||^2
+  T step_tolerance = T(1e-8);                                           ///< xtol: relative step size ||D p|| / ||D w||
+  T gradient_tolerance = T(1e-8);    ///< gtol: max cosine between r and the columns of J
   std::int64_t max_evaluations = 0;  ///< evaluations of r (0: 100 n)
   std::int64_t max_steps = 100000;   ///< iterations, one Jacobian each
-  T initial_step_bound = T(100);   ///< Delta_0 = this x ||D w_0|| (MINPACK's factor)
+  T initial_step_bound = T(100);     ///< Delta_0 = this x ||D w_0|| (MINPACK's factor)
   /// D from the column norms of J (MINPACK's mode 1, SciPy's x_scale = "jac"); false
   /// (SciPy's default x_scale = 1): D = I. Scaling helps badly scaled problems and can
   /// slow large-residual ones (docs/optim.md).
@@ -109,9 +109,12 @@ class DampedSteps {
   void set_jacobian(const Eigen::MatrixX<T>& J, const Eigen::VectorX<T>& r, bool scaling) {
     const Eigen::Index n = J.cols();
     const Eigen::VectorX<T> norms = J.colwise().norm().transpose();
-    if (!scaling) d_ = Eigen::VectorX<T>::Ones(n);
-    else if (d_.size() != n) d_ = norms.unaryExpr([](const T& v) { return v > T(0) ? v : T(1); });
-    else d_ = d_.cwiseMax(norms);
+    if (!scaling)
+      d_ = Eigen::VectorX<T>::Ones(n);
+    else if (d_.size() != n)
+      d_ = norms.unaryExpr([](const T& v) { return v > T(0) ? v : T(1); });
+    else
+      d_ = d_.cwiseMax(norms);
     const Eigen::MatrixX<T> S = J * d_.cwiseInverse().asDiagonal();
     if (n > kSvdLimit) {  // eigen of S^T S: lambda = s^2, beta = V^T S^T r
       Eigen::SelfAdjointEigenSolver<Eigen::MatrixX<T>> eig(S.transpose() * S);

@@ -40,19 +40,19 @@ struct LinePoint {
 /// Parameters of the line searches (defaults: Nocedal and Wright's for quasi-Newton methods).
 template <class T>
 struct LineSearchOptions {
-  T c1 = T(1e-4);               ///< sufficient decrease: phi(alpha) <= phi(0) + c1 alpha phi'(0)
-  T c2 = T(0.9);                ///< curvature (strong Wolfe): |phi'(alpha)| <= c2 |phi'(0)|
-  T shrink = T(0.5);            ///< backtracking: the next trial is shrink * alpha
+  T c1 = T(1e-4);                  ///< sufficient decrease: phi(alpha) <= phi(0) + c1 alpha phi'(0)
+  T c2 = T(0.9);                   ///< curvature (strong Wolfe): |phi'(alpha)| <= c2 |phi'(0)|
+  T shrink = T(0.5);               ///< backtracking: the next trial is shrink * alpha
   T bracket_tolerance = T(1e-10);  ///< strong Wolfe: stop when the bracket is narrower than this x its right end
-  int max_evaluations = 20;     ///< trials per search
+  int max_evaluations = 20;        ///< trials per search
 };
 
 /// The outcome of a line search.
 template <class T>
 struct LineSearchResult {
-  LinePoint<T> point;    ///< the accepted point (the last one evaluated) if found
-  int evaluations = 0;   ///< trials evaluated
-  bool found = false;    ///< whether the conditions hold at point
+  LinePoint<T> point;   ///< the accepted point (the last one evaluated) if found
+  int evaluations = 0;  ///< trials evaluated
+  bool found = false;   ///< whether the conditions hold at point
 };
 
 namespace detail {
@@ -61,8 +61,8 @@ namespace detail {
 template <class T>
 void check_line_search(const LineSearchOptions<T>& o, const std::string& who) {
   if (!(o.c1 > T(0) && o.c1 < o.c2 && o.c2 < T(1)))
-    throw_invalid_argument(who + ": line search c1 = " + number(static_cast<double>(o.c1)) + ", c2 = " +
-                           number(static_cast<double>(o.c2)) + "; expected 0 < c1 < c2 < 1");
+    throw_invalid_argument(who + ": line search c1 = " + number(static_cast<double>(o.c1)) +
+                           ", c2 = " + number(static_cast<double>(o.c2)) + "; expected 0 < c1 < c2 < 1");
   if (!(o.shrink > T(0) && o.shrink < T(1)))
     throw_invalid_argument(who + ": line search shrink is " + number(static_cast<double>(o.shrink)) +
                            "; expected a number in (0, 1)");
@@ -166,8 +166,14 @@ template <class T>
 class MoreThuenteSearch {
  public:
   MoreThuenteSearch(const LinePoint<T>& start, T alpha, T alpha_max, const LineSearchOptions<T>& o)
-      : o_(o), start_(start), step_{start, start, false}, decrease_(o.c1 * start.slope), alpha_max_(alpha_max),
-        hi_(alpha + T(4) * alpha), width_(alpha_max), previous_width_(T(2) * alpha_max) {}
+      : o_(o),
+        start_(start),
+        step_{start, start, false},
+        decrease_(o.c1 * start.slope),
+        alpha_max_(alpha_max),
+        hi_(alpha + T(4) * alpha),
+        width_(alpha_max),
+        previous_width_(T(2) * alpha_max) {}
 
   /// phi(alpha) <= phi(0) + c1 alpha phi'(0).
   bool armijo(const LinePoint<T>& t) const { return t.value <= start_.value + t.alpha * decrease_; }

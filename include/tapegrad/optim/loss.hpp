@@ -53,8 +53,8 @@ T softmax_cross_entropy(const MatrixX<T>& Z, const Labels& labels) {
   const Eigen::Index rows = Z.rows(), classes = Z.cols();
   if (rows == 0) detail::throw_invalid_argument("softmax_cross_entropy: empty logits");
   if (static_cast<Eigen::Index>(labels.size()) != rows)
-    detail::throw_invalid_argument("softmax_cross_entropy: " + std::to_string(labels.size()) +
-                                   " labels for " + std::to_string(rows) + " rows of logits");
+    detail::throw_invalid_argument("softmax_cross_entropy: " + std::to_string(labels.size()) + " labels for " +
+                                   std::to_string(rows) + " rows of logits");
   T total(0);
   for (Eigen::Index i = 0; i < rows; ++i) {
     const auto label = static_cast<Eigen::Index>(std::begin(labels)[i]);

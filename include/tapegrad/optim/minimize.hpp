@@ -48,11 +48,11 @@ enum class LineSearch {
 /// Options of minimize().
 template <class T>
 struct MinimizeOptions {
-  Optimizer<T> optimizer;          ///< GradientDescent by default; reset at the start
-  LearningRate<T> learning_rate;   ///< alpha_t = schedule(alpha_0, t), t = step; 0.01, constant by default
-  std::int64_t max_steps = 1000;   ///< at most this many updates (>= 0)
-  T loss_tolerance = T(0);         ///< stop when |L_t - L_{t-1}| <= this (0: off)
-  T gradient_tolerance = T(0);     ///< stop when ||g_t|| <= this (0: off)
+  Optimizer<T> optimizer;         ///< GradientDescent by default; reset at the start
+  LearningRate<T> learning_rate;  ///< alpha_t = schedule(alpha_0, t), t = step; 0.01, constant by default
+  std::int64_t max_steps = 1000;  ///< at most this many updates (>= 0)
+  T loss_tolerance = T(0);        ///< stop when |L_t - L_{t-1}| <= this (0: off)
+  T gradient_tolerance = T(0);    ///< stop when ||g_t|| <= this (0: off)
   /// With a line search (GradientDescent only), alpha_t is where the search starts and
   /// the step length is the one it accepts; Status::line_search_failed if it finds none.
   LineSearch line_search = LineSearch::none;
@@ -66,18 +66,18 @@ struct MinimizeOptions {
 /// The outcome of minimize() and of every solver (lbfgs, conjugate_gradient, ...).
 template <class T>
 struct MinimizeResult {
-  Eigen::VectorX<T> w;                    ///< the final point
-  T loss{};                               ///< f(w)
-  Eigen::VectorX<T> gradient;             ///< df/dw at w
-  std::int64_t steps = 0;                 ///< updates (iterations) made
-  std::int64_t function_evaluations = 0;  ///< evaluations of f
-  std::int64_t gradient_evaluations = 0;  ///< evaluations of the gradient (least squares: of the Jacobian)
+  Eigen::VectorX<T> w;                       ///< the final point
+  T loss{};                                  ///< f(w)
+  Eigen::VectorX<T> gradient;                ///< df/dw at w
+  std::int64_t steps = 0;                    ///< updates (iterations) made
+  std::int64_t function_evaluations = 0;     ///< evaluations of f
+  std::int64_t gradient_evaluations = 0;     ///< evaluations of the gradient (least squares: of the Jacobian)
   std::int64_t hessian_vector_products = 0;  ///< Hessian-vector products (newton_cg)
-  Status status = Status::max_steps;      ///< why it stopped
-  std::string message;                    ///< details
-  std::vector<T> loss_history;            ///< L_t for every accepted point t = 0, 1, ...
-  std::vector<T> gradient_norm;           ///< ||g_t||
-  std::vector<T> learning_rate;           ///< the step length alpha_t used for the step from w_t
+  Status status = Status::max_steps;         ///< why it stopped
+  std::string message;                       ///< details
+  std::vector<T> loss_history;               ///< L_t for every accepted point t = 0, 1, ...
+  std::vector<T> gradient_norm;              ///< ||g_t||
+  std::vector<T> learning_rate;              ///< the step length alpha_t used for the step from w_t
 };
 
 namespace detail {
@@ -129,8 +129,7 @@ class GradientDescentDriver {
 
   std::optional<Status> observe() {
     const T gnorm = g_.norm();
-    const std::optional<T> previous =
-        r_.loss_history.empty() ? std::nullopt : std::optional<T>(r_.loss_history.back());
+    const std::optional<T> previous = r_.loss_history.empty() ? std::nullopt : std::optional<T>(r_.loss_history.back());
     keep_point();
     r_.gradient_norm.push_back(gnorm);
     const std::int64_t t = r_.steps;
@@ -156,8 +155,10 @@ class GradientDescentDriver {
   }
   Status diverged(const std::string& what) {
     r_.message = what + " at step " + std::to_string(r_.steps);
-    if (r_.loss_history.empty()) keep_point();  // f(w0) itself is not finite: report it as it is
-    else r_.message += "; returning the last finite point (step " + std::to_string(r_.loss_history.size() - 1) + ")";
+    if (r_.loss_history.empty())
+      keep_point();  // f(w0) itself is not finite: report it as it is
+    else
+      r_.message += "; returning the last finite point (step " + std::to_string(r_.loss_history.size() - 1) + ")";
     return Status::diverged;
   }
   void finish(Status status) { r_.status = status; }

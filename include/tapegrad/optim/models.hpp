@@ -44,10 +44,14 @@ enum class Output { linear, sigmoid, softmax, sigmoid_squared_error };
 /// "sigmoid", "tanh", ...
 inline const char* to_string(Nonlinearity a) noexcept {
   switch (a) {
-    case Nonlinearity::sigmoid: return "sigmoid";
-    case Nonlinearity::tanh: return "tanh";
-    case Nonlinearity::relu: return "relu";
-    case Nonlinearity::identity: return "identity";
+    case Nonlinearity::sigmoid:
+      return "sigmoid";
+    case Nonlinearity::tanh:
+      return "tanh";
+    case Nonlinearity::relu:
+      return "relu";
+    case Nonlinearity::identity:
+      return "identity";
   }
   return "?";
 }
@@ -56,10 +60,14 @@ namespace detail {
 template <class T>
 MatrixVar<T> activate(const MatrixVar<T>& Z, Nonlinearity a) {
   switch (a) {
-    case Nonlinearity::sigmoid: return sigmoid(Z);
-    case Nonlinearity::tanh: return tanh(Z);
-    case Nonlinearity::relu: return relu(Z);
-    case Nonlinearity::identity: break;
+    case Nonlinearity::sigmoid:
+      return sigmoid(Z);
+    case Nonlinearity::tanh:
+      return tanh(Z);
+    case Nonlinearity::relu:
+      return relu(Z);
+    case Nonlinearity::identity:
+      break;
   }
   return Z;
 }
@@ -67,10 +75,17 @@ MatrixVar<T> activate(const MatrixVar<T>& Z, Nonlinearity a) {
 template <class T>
 void activate_plain(MatrixX<T>& Z, Nonlinearity a) {
   switch (a) {
-    case Nonlinearity::sigmoid: tapegrad::detail::apply_rule_in_place<tapegrad::detail::rules::Sigmoid>(Z); break;
-    case Nonlinearity::tanh: tapegrad::detail::apply_rule_in_place<tapegrad::detail::rules::Tanh>(Z); break;
-    case Nonlinearity::relu: tapegrad::detail::apply_rule_in_place<tapegrad::detail::rules::Relu>(Z); break;
-    case Nonlinearity::identity: break;
+    case Nonlinearity::sigmoid:
+      tapegrad::detail::apply_rule_in_place<tapegrad::detail::rules::Sigmoid>(Z);
+      break;
+    case Nonlinearity::tanh:
+      tapegrad::detail::apply_rule_in_place<tapegrad::detail::rules::Tanh>(Z);
+      break;
+    case Nonlinearity::relu:
+      tapegrad::detail::apply_rule_in_place<tapegrad::detail::rules::Relu>(Z);
+      break;
+    case Nonlinearity::identity:
+      break;
   }
 }
 }  // namespace detail
@@ -140,7 +155,8 @@ class MLP {
                                      " features; the model expects " + std::to_string(input_count()) + " inputs");
     if (output_ == Output::softmax) {
       if (!data.has_labels())
-        detail::throw_invalid_argument("model: a softmax output needs integer labels (make the Dataset with from_labels)");
+        detail::throw_invalid_argument(
+            "model: a softmax output needs integer labels (make the Dataset with from_labels)");
       if (data.class_count() > output_count())
         detail::throw_invalid_argument("model: the data have " + std::to_string(data.class_count()) +
                                        " classes; the model has " + std::to_string(output_count()) + " outputs");
@@ -176,10 +192,14 @@ class MLP {
   Var<T> loss(const BoundParameters<T>& w, const Batch<T>& batch) const {
     const MatrixVar<T> Z = forward(w, batch.features);
     switch (output_) {
-      case Output::linear: return mse(Z, batch.targets);
-      case Output::sigmoid: return bce_with_logits(Z, batch.targets);
-      case Output::softmax: return softmax_cross_entropy(Z, batch.labels);
-      case Output::sigmoid_squared_error: return mse(sigmoid(Z), batch.targets);
+      case Output::linear:
+        return mse(Z, batch.targets);
+      case Output::sigmoid:
+        return bce_with_logits(Z, batch.targets);
+      case Output::softmax:
+        return softmax_cross_entropy(Z, batch.labels);
+      case Output::sigmoid_squared_error:
+        return mse(sigmoid(Z), batch.targets);
     }
     return Var<T>();
   }
@@ -218,7 +238,8 @@ class MLP {
   /// Predicted classes: argmax for softmax, z >= 0 for one sigmoid output.
   Eigen::VectorXi classify(const MatrixX<T>& X) const {
     if (!is_classifier())
-      detail::throw_invalid_argument("classify: the model is not a classifier (linear output or several sigmoid outputs)");
+      detail::throw_invalid_argument(
+          "classify: the model is not a classifier (linear output or several sigmoid outputs)");
     const MatrixX<T> Z = logits(X);
     Eigen::VectorXi c(Z.rows());
     for (Eigen::Index i = 0; i < Z.rows(); ++i) {
@@ -238,9 +259,12 @@ class MLP {
     check(data);
     const MatrixX<T> Z = logits(data.features());
     switch (output_) {
-      case Output::linear: return mse(Z, data.targets());
-      case Output::sigmoid: return bce_with_logits(Z, data.targets());
-      case Output::softmax: return softmax_cross_entropy(Z, data.labels());
+      case Output::linear:
+        return mse(Z, data.targets());
+      case Output::sigmoid:
+        return bce_with_logits(Z, data.targets());
+      case Output::softmax:
+        return softmax_cross_entropy(Z, data.labels());
       case Output::sigmoid_squared_error: {
         MatrixX<T> S = Z;
         detail::activate_plain(S, Nonlinearity::sigmoid);
@@ -301,7 +325,8 @@ double accuracy(const Model& model, const Dataset<T>& data) {
   const Eigen::VectorXi predicted = model.classify(data.features());
   if (data.has_labels()) return accuracy(predicted, data.labels());
   Eigen::VectorXi truth(data.size());
-  for (Eigen::Index i = 0; i < data.size(); ++i) truth[i] = static_cast<int>(std::lround(static_cast<double>(data.targets()(i, 0))));
+  for (Eigen::Index i = 0; i < data.size(); ++i)
+    truth[i] = static_cast<int>(std::lround(static_cast<double>(data.targets()(i, 0))));
   return accuracy(predicted, truth);
 }
 

@@ -37,9 +37,9 @@ namespace tapegrad::optim {
 /// Options of newton_cg(): the shared solver options plus the trust region's.
 template <class T>
 struct NewtonCgOptions : SolverOptions<T> {
-  T initial_radius = T(1);            ///< Delta_0
-  T max_radius = T(1000);             ///< Delta never grows beyond this
-  T eta = T(0.15);                    ///< accept the step if rho > eta (0 <= eta < 1/4)
+  T initial_radius = T(1);             ///< Delta_0
+  T max_radius = T(1000);              ///< Delta never grows beyond this
+  T eta = T(0.15);                     ///< accept the step if rho > eta (0 <= eta < 1/4)
   std::int64_t max_cg_iterations = 0;  ///< CG iterations per subproblem (0: n)
 };
 
@@ -62,8 +62,10 @@ class NewtonCgDriver : public SolverDriver<NewtonCgDriver<F, T>, F, T> {
     const T trial_loss = this->evaluate_at(trial_w_, trial_g_);
     const T rho = is_finite(trial_loss) && all_finite(trial_g_) ? (this->loss_ - trial_loss) / predicted
                                                                 : -std::numeric_limits<T>::infinity();
-    if (rho < T(0.25)) radius_ /= T(4);
-    else if (rho > T(0.75) && boundary_) radius_ = std::min(T(2) * radius_, opts_.max_radius);
+    if (rho < T(0.25))
+      radius_ /= T(4);
+    else if (rho > T(0.75) && boundary_)
+      radius_ = std::min(T(2) * radius_, opts_.max_radius);
     if (rho > opts_.eta) this->accept(trial_w_, trial_loss, trial_g_, T(1));
     if (radius_ <= std::numeric_limits<T>::epsilon() * (T(1) + this->w_.norm())) return Status::step_tolerance;
     return std::nullopt;

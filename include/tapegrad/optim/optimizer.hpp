@@ -118,8 +118,10 @@ class Momentum {
     detail::require_same_size<T>(w, g, "Momentum");
     if (v_.size() != w.size()) reset(w.size());
     v_ = mu_ * v_ + g;
-    if (nesterov_) w.noalias() -= alpha * (g + mu_ * v_);
-    else w.noalias() -= alpha * v_;
+    if (nesterov_)
+      w.noalias() -= alpha * (g + mu_ * v_);
+    else
+      w.noalias() -= alpha * v_;
   }
   /// "Momentum" or "Momentum (Nesterov)".
   const char* name() const noexcept { return nesterov_ ? "Momentum (Nesterov)" : "Momentum"; }
@@ -180,7 +182,9 @@ class Adam {
   static const char* name() noexcept { return "Adam"; }
   /// The state: the settings, the step count and both moments.
   OptimizerState<T> state() const {
-    return {name(), {{"beta1", b1_}, {"beta2", b2_}, {"epsilon", eps_}}, {{"steps", t_}},
+    return {name(),
+            {{"beta1", b1_}, {"beta2", b2_}, {"epsilon", eps_}},
+            {{"steps", t_}},
             {{"first_moment", m_}, {"second_moment", v_}}};
   }
   /// Restores a state() for n parameters (checked: see detail::check_loadable).
@@ -260,26 +264,30 @@ class Optimizer {
   template <class O, class = void>
   struct has_state : std::false_type {};
   template <class O>
-  struct has_state<O, std::void_t<decltype(std::declval<const O&>().state()),
-                                  decltype(std::declval<O&>().load_state(std::declval<const OptimizerState<T>&>(),
-                                                                         Eigen::Index{}))>> : std::true_type {};
+  struct has_state<
+      O, std::void_t<decltype(std::declval<const O&>().state()),
+                     decltype(std::declval<O&>().load_state(std::declval<const OptimizerState<T>&>(), Eigen::Index{}))>>
+      : std::true_type {};
   template <class O>
   struct Model final : Concept {
     explicit Model(O o_) : o(std::move(o_)) {}
     std::unique_ptr<Concept> clone() const override { return std::make_unique<Model>(o); }
     void reset(Eigen::Index n) override { o.reset(n); }
-    void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g,
-              const T& alpha) override {
+    void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) override {
       o.step(w, g, alpha);
     }
     std::string name() const override { return o.name(); }
     OptimizerState<T> state() const override {
-      if constexpr (has_state<O>::value) return o.state();
-      else return no_state();
+      if constexpr (has_state<O>::value)
+        return o.state();
+      else
+        return no_state();
     }
     void load_state(const OptimizerState<T>& s, Eigen::Index n) override {
-      if constexpr (has_state<O>::value) o.load_state(s, n);
-      else no_state();
+      if constexpr (has_state<O>::value)
+        o.load_state(s, n);
+      else
+        no_state();
     }
     [[noreturn]] OptimizerState<T> no_state() const {
       detail::throw_invalid_argument("optimizer '" + std::string(o.name()) +

@@ -41,7 +41,8 @@ class Parameters {
       detail::throw_invalid_argument("Parameters::add: block '" + name + "' is " +
                                      detail::shape_string(init.rows(), init.cols()) + "; expected a non-empty matrix");
     for (const Block& b : blocks_)
-      if (b.name == name) detail::throw_invalid_argument("Parameters::add: a block named '" + name + "' exists already");
+      if (b.name == name)
+        detail::throw_invalid_argument("Parameters::add: a block named '" + name + "' exists already");
     const Eigen::Index offset = w_.size();
     VectorX<T> grown(offset + init.size());
     grown.head(offset) = w_;
@@ -67,8 +68,8 @@ class Parameters {
       end += b.size();
     }
     if (end != values.size())
-      detail::throw_invalid_argument("Parameters::from_layout: the blocks hold " + std::to_string(end) + " values, given " +
-                                     std::to_string(values.size()));
+      detail::throw_invalid_argument("Parameters::from_layout: the blocks hold " + std::to_string(end) +
+                                     " values, given " + std::to_string(values.size()));
     Parameters p;
     p.blocks_ = std::move(blocks);
     p.w_ = std::move(values);
@@ -121,8 +122,9 @@ class Parameters {
   void set(const std::string& name, const MatrixX<T>& value) {
     const Block& b = blocks_[index(name)];
     if (value.rows() != b.rows || value.cols() != b.cols)
-      detail::throw_invalid_argument("Parameters::set: block '" + name + "' is " + detail::shape_string(b.rows, b.cols) +
-                                     ", given " + detail::shape_string(value.rows(), value.cols()));
+      detail::throw_invalid_argument("Parameters::set: block '" + name + "' is " +
+                                     detail::shape_string(b.rows, b.cols) + ", given " +
+                                     detail::shape_string(value.rows(), value.cols()));
     detail::require_finite(value, "Parameters::set: '" + name + "' value ");
     (*this)[index(name)] = value;
   }

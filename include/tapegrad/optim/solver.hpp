@@ -39,11 +39,11 @@ namespace tapegrad::optim {
 /// Options every solver has (its own options struct adds the rest).
 template <class T>
 struct SolverOptions {
-  std::int64_t max_steps = 15000;            ///< iterations (SciPy's maxiter)
-  std::int64_t max_evaluations = 15000;      ///< evaluations of f (SciPy's maxfun)
-  T gradient_tolerance = T(1e-5);            ///< stop when max_i |projected g_i| <= this (SciPy's gtol)
+  std::int64_t max_steps = 15000;              ///< iterations (SciPy's maxiter)
+  std::int64_t max_evaluations = 15000;        ///< evaluations of f (SciPy's maxfun)
+  T gradient_tolerance = T(1e-5);              ///< stop when max_i |projected g_i| <= this (SciPy's gtol)
   T loss_tolerance = T(2.220446049250313e-9);  ///< stop when the relative decrease of L <= this (SciPy's ftol)
-  LineSearchOptions<T> line_search;          ///< the strong-Wolfe search's parameters
+  LineSearchOptions<T> line_search;            ///< the strong-Wolfe search's parameters
   /// Called at every accepted point with (k, w_k, L_k, g_k); return false to stop.
   std::function<bool(std::int64_t, const Eigen::VectorX<T>&, T, const Eigen::VectorX<T>&)> on_step;
   std::ostream* progress = nullptr;  ///< if set, prints a line every print_every iterations
@@ -143,14 +143,20 @@ class SolverDriver {
 
   static std::string message(Status s) {
     switch (s) {
-      case Status::gradient_tolerance: return "the projected gradient is below gradient_tolerance";
-      case Status::loss_tolerance: return "the relative decrease of the loss is below loss_tolerance";
-      case Status::max_steps: return "reached max_steps iterations";
-      case Status::max_evaluations: return "reached max_evaluations evaluations of f";
+      case Status::gradient_tolerance:
+        return "the projected gradient is below gradient_tolerance";
+      case Status::loss_tolerance:
+        return "the relative decrease of the loss is below loss_tolerance";
+      case Status::max_steps:
+        return "reached max_steps iterations";
+      case Status::max_evaluations:
+        return "reached max_evaluations evaluations of f";
       case Status::line_search_failed:
         return "the line search found no lower point along the search direction nor along -g";
-      case Status::step_tolerance: return "the trust region shrank below machine precision";
-      default: return to_string(s);
+      case Status::step_tolerance:
+        return "the trust region shrank below machine precision";
+      default:
+        return to_string(s);
     }
   }
 

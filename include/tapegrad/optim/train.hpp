@@ -76,27 +76,27 @@ using ScheduleUnit = Unit;
 /// Options of train(). Defaults follow Keras's fit(): 32 examples per batch, shuffled.
 template <class T>
 struct TrainOptions {
-  std::int64_t epochs = 10;                   ///< passes over the data (>= 0)
-  Eigen::Index batch_size = 32;               ///< M >= 1; M >= N means full batch
-  Order order = Order::shuffled;              ///< sequential chunks or a new permutation each epoch
-  std::uint64_t seed = 0;                     ///< seeds the shuffled order
-  bool drop_last = false;                     ///< drop the last batch if it has fewer than M examples
-  Optimizer<T> optimizer;                     ///< GradientDescent by default; its state is reset at the start
-  LearningRate<T> learning_rate;              ///< alpha_t = schedule(alpha_0, t); 0.01, constant by default
+  std::int64_t epochs = 10;                          ///< passes over the data (>= 0)
+  Eigen::Index batch_size = 32;                      ///< M >= 1; M >= N means full batch
+  Order order = Order::shuffled;                     ///< sequential chunks or a new permutation each epoch
+  std::uint64_t seed = 0;                            ///< seeds the shuffled order
+  bool drop_last = false;                            ///< drop the last batch if it has fewer than M examples
+  Optimizer<T> optimizer;                            ///< GradientDescent by default; its state is reset at the start
+  LearningRate<T> learning_rate;                     ///< alpha_t = schedule(alpha_0, t); 0.01, constant by default
   ScheduleUnit schedule_unit = ScheduleUnit::epoch;  ///< t of the schedule counts epochs or steps (both from 0)
-  std::int64_t max_steps = 0;                 ///< stop after this many updates (0: no limit)
-  T loss_tolerance = T(0);                    ///< stop when |L_e - L_{e-1}| <= this (0: off)
-  T gradient_tolerance = T(0);                ///< stop when the epoch's gradient norm <= this (0: off)
-  T weight_decay = T(0);                      ///< lambda of (lambda/2)||W||^2 over weight blocks (not biases)
-  const Dataset<T>* validation = nullptr;     ///< evaluated after every epoch if set (must outlive train)
-  std::function<bool(const History<T>&)> on_epoch;  ///< after every epoch; return false to stop
-  std::ostream* progress = nullptr;           ///< if set, one line per epoch is printed here
-  unsigned threads = 1;                       ///< k >= 1 threads share every batch
-  std::string checkpoint_path;                ///< if set, checkpoints are written here (needs zlib)
-  std::int64_t checkpoint_every = 1;          ///< a checkpoint every this many epochs or steps (>= 1)
-  Unit checkpoint_unit = Unit::epoch;         ///< what checkpoint_every counts
-  int checkpoint_keep = 2;                    ///< versions kept: path, path.1, ... (>= 1)
-  bool resume = false;                        ///< continue from the newest usable checkpoint, if there is one
+  std::int64_t max_steps = 0;                        ///< stop after this many updates (0: no limit)
+  T loss_tolerance = T(0);                           ///< stop when |L_e - L_{e-1}| <= this (0: off)
+  T gradient_tolerance = T(0);                       ///< stop when the epoch's gradient norm <= this (0: off)
+  T weight_decay = T(0);                             ///< lambda of (lambda/2)||W||^2 over weight blocks (not biases)
+  const Dataset<T>* validation = nullptr;            ///< evaluated after every epoch if set (must outlive train)
+  std::function<bool(const History<T>&)> on_epoch;   ///< after every epoch; return false to stop
+  std::ostream* progress = nullptr;                  ///< if set, one line per epoch is printed here
+  unsigned threads = 1;                              ///< k >= 1 threads share every batch
+  std::string checkpoint_path;                       ///< if set, checkpoints are written here (needs zlib)
+  std::int64_t checkpoint_every = 1;                 ///< a checkpoint every this many epochs or steps (>= 1)
+  Unit checkpoint_unit = Unit::epoch;                ///< what checkpoint_every counts
+  int checkpoint_keep = 2;                           ///< versions kept: path, path.1, ... (>= 1)
+  bool resume = false;                               ///< continue from the newest usable checkpoint, if there is one
 };
 
 namespace detail {
@@ -219,8 +219,9 @@ void check_checkpoint_options(const TrainOptions<T>& o) {
     return;
   }
 #if !defined(TAPEGRAD_WITH_ZLIB) || !TAPEGRAD_WITH_ZLIB
-  throw_invalid_argument("train: checkpoints need zlib (their CRC-32), and this build has none: install zlib "
-                         "(Debian: zlib1g-dev) and link tapegrad::tapegrad, or define TAPEGRAD_WITH_ZLIB=1 and link -lz");
+  throw_invalid_argument(
+      "train: checkpoints need zlib (their CRC-32), and this build has none: install zlib "
+      "(Debian: zlib1g-dev) and link tapegrad::tapegrad, or define TAPEGRAD_WITH_ZLIB=1 and link -lz");
 #else
   if (o.checkpoint_every < 1)
     throw_invalid_argument("train: checkpoint_every is " + std::to_string(o.checkpoint_every) + "; expected >= 1");
@@ -234,8 +235,7 @@ void check_checkpoint_options(const TrainOptions<T>& o) {
 
 template <class Model, class T>
 void check_train_arguments(const Model& model, const Dataset<T>& data, const TrainOptions<T>& o) {
-  if (o.epochs < 0)
-    throw_invalid_argument("train: epochs is " + std::to_string(o.epochs) + "; expected epochs >= 0");
+  if (o.epochs < 0) throw_invalid_argument("train: epochs is " + std::to_string(o.epochs) + "; expected epochs >= 0");
   if (data.size() < 1) throw_invalid_argument("train: the dataset is empty; expected N >= 1 examples");
   const BatchSampler sampler(data.size(), o.batch_size, o.order, o.seed, o.drop_last);  // checks M
   if (o.threads < 1) throw_invalid_argument("train: threads is 0; expected threads >= 1");
@@ -511,7 +511,8 @@ void TrainDriver<Model, T>::restore(const Checkpoint<T>& c, const std::string& p
   if (p.batch_size != sampler_.nominal_batch_size())
     mismatch("batch_size", std::to_string(p.batch_size), std::to_string(sampler_.nominal_batch_size()));
   if (p.order != o_.order || p.seed != o_.seed || p.drop_last != o_.drop_last)
-    mismatch("order/seed/drop_last", std::to_string(int(p.order)) + "/" + std::to_string(p.seed) + "/" + std::to_string(p.drop_last),
+    mismatch("order/seed/drop_last",
+             std::to_string(int(p.order)) + "/" + std::to_string(p.seed) + "/" + std::to_string(p.drop_last),
              std::to_string(int(o_.order)) + "/" + std::to_string(o_.seed) + "/" + std::to_string(o_.drop_last));
   if (!(p.weight_decay == o_.weight_decay))
     mismatch("weight_decay", number(static_cast<double>(p.weight_decay)), number(static_cast<double>(o_.weight_decay)));

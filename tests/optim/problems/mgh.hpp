@@ -20,9 +20,12 @@ namespace mgh {
 
 /// The problems, numbered as in the paper.
 enum class Id {
+  // In the paper's order, several per line:
+  // clang-format off
   rosenbrock = 1, freudenstein_roth, powell_badly_scaled, brown_badly_scaled, beale, jennrich_sampson,
   helical_valley, bard, gaussian, meyer, gulf, box_3d, powell_singular, wood, kowalik_osborne, brown_dennis,
   osborne_1, biggs_exp6, osborne_2, watson, extended_rosenbrock, extended_powell, trigonometric = 26,
+  // clang-format on
   broyden_tridiagonal = 30
 };
 
@@ -87,12 +90,15 @@ Vector<S> small_problems(Id id, const V& x) {
   using std::exp;
   using std::sqrt;
   switch (id) {
-    case Id::rosenbrock: return Vector<S>{{S(10.0 * (x[1] - x[0] * x[0])), S(1.0 - x[0])}};
+    case Id::rosenbrock:
+      return Vector<S>{{S(10.0 * (x[1] - x[0] * x[0])), S(1.0 - x[0])}};
     case Id::freudenstein_roth:
       return Vector<S>{{S(-13.0 + x[0] + ((5.0 - x[1]) * x[1] - 2.0) * x[1]),
                         S(-29.0 + x[0] + ((x[1] + 1.0) * x[1] - 14.0) * x[1])}};
-    case Id::powell_badly_scaled: return Vector<S>{{S(1e4 * x[0] * x[1] - 1.0), S(exp(-x[0]) + exp(-x[1]) - 1.0001)}};
-    case Id::brown_badly_scaled: return Vector<S>{{S(x[0] - 1e6), S(x[1] - 2e-6), S(x[0] * x[1] - 2.0)}};
+    case Id::powell_badly_scaled:
+      return Vector<S>{{S(1e4 * x[0] * x[1] - 1.0), S(exp(-x[0]) + exp(-x[1]) - 1.0001)}};
+    case Id::brown_badly_scaled:
+      return Vector<S>{{S(x[0] - 1e6), S(x[1] - 2e-6), S(x[0] * x[1] - 2.0)}};
     case Id::beale:
       return Vector<S>{{S(1.5 - x[0] * (1.0 - x[1])), S(2.25 - x[0] * (1.0 - x[1] * x[1])),
                         S(2.625 - x[0] * (1.0 - x[1] * x[1] * x[1]))}};
@@ -108,7 +114,8 @@ Vector<S> small_problems(Id id, const V& x) {
     case Id::wood:
       return Vector<S>{{S(10.0 * (x[1] - x[0] * x[0])), S(1.0 - x[0]), S(sqrt(90.0) * (x[3] - x[2] * x[2])),
                         S(1.0 - x[2]), S(sqrt(10.0) * (x[1] + x[3] - 2.0)), S((x[1] - x[3]) / sqrt(10.0))}};
-    default: return Vector<S>();
+    default:
+      return Vector<S>();
   }
 }
 
@@ -162,7 +169,8 @@ Vector<S> data_fits(Id id, const V& x) {
         r[i - 1] = S(exp(-t * x[0]) - exp(-t * x[1]) - x[2] * (std::exp(-t) - std::exp(-10.0 * t)));
       }
       return r;
-    default: return r;
+    default:
+      return r;
   }
 }
 
@@ -207,19 +215,20 @@ Vector<S> more_data_fits(Id id, const V& x) {
         r[i - 1] = S(x[2] * exp(-t * x[0]) - x[3] * exp(-t * x[1]) + x[5] * exp(-t * x[4]) - y);
       }
       return r;
-    default: return r;
+    default:
+      return r;
   }
 }
 
 template <class V, class S = typename V::Scalar>
 Vector<S> osborne_2(const V& x) {
   using std::exp;
-  static const double y[65] = {
-      1.366, 1.191, 1.112, 1.013, 0.991, 0.885, 0.831, 0.847, 0.786, 0.725, 0.746, 0.679, 0.608,
-      0.655, 0.616, 0.606, 0.602, 0.626, 0.651, 0.724, 0.649, 0.649, 0.694, 0.644, 0.624, 0.661,
-      0.612, 0.558, 0.533, 0.495, 0.500, 0.423, 0.395, 0.375, 0.372, 0.391, 0.396, 0.405, 0.428,
-      0.429, 0.523, 0.562, 0.607, 0.653, 0.672, 0.708, 0.633, 0.668, 0.645, 0.632, 0.591, 0.559,
-      0.597, 0.625, 0.739, 0.710, 0.729, 0.720, 0.636, 0.581, 0.428, 0.292, 0.162, 0.098, 0.054};
+  static const double y[65] = {1.366, 1.191, 1.112, 1.013, 0.991, 0.885, 0.831, 0.847, 0.786, 0.725, 0.746,
+                               0.679, 0.608, 0.655, 0.616, 0.606, 0.602, 0.626, 0.651, 0.724, 0.649, 0.649,
+                               0.694, 0.644, 0.624, 0.661, 0.612, 0.558, 0.533, 0.495, 0.500, 0.423, 0.395,
+                               0.375, 0.372, 0.391, 0.396, 0.405, 0.428, 0.429, 0.523, 0.562, 0.607, 0.653,
+                               0.672, 0.708, 0.633, 0.668, 0.645, 0.632, 0.591, 0.559, 0.597, 0.625, 0.739,
+                               0.710, 0.729, 0.720, 0.636, 0.581, 0.428, 0.292, 0.162, 0.098, 0.054};
   Vector<S> r(65);
   for (int i = 0; i < 65; ++i) {
     const double t = i / 10.0;
@@ -286,7 +295,8 @@ Vector<S> variable_dimension(Id id, const V& x) {
         r[i] = ri;
       }
       return r;
-    default: return Vector<S>();
+    default:
+      return Vector<S>();
   }
 }
 
@@ -296,23 +306,29 @@ Vector<S> variable_dimension(Id id, const V& x) {
 template <class V>
 Eigen::Matrix<typename V::Scalar, Eigen::Dynamic, 1> residuals(Id id, const V& x) {
   switch (id) {
-    case Id::osborne_2: return detail::osborne_2(x);
-    case Id::watson: return detail::watson(x);
+    case Id::osborne_2:
+      return detail::osborne_2(x);
+    case Id::watson:
+      return detail::watson(x);
     case Id::extended_rosenbrock:
     case Id::extended_powell:
     case Id::trigonometric:
-    case Id::broyden_tridiagonal: return detail::variable_dimension(id, x);
+    case Id::broyden_tridiagonal:
+      return detail::variable_dimension(id, x);
     case Id::kowalik_osborne:
     case Id::brown_dennis:
     case Id::osborne_1:
-    case Id::biggs_exp6: return detail::more_data_fits(id, x);
+    case Id::biggs_exp6:
+      return detail::more_data_fits(id, x);
     case Id::jennrich_sampson:
     case Id::bard:
     case Id::gaussian:
     case Id::meyer:
     case Id::gulf:
-    case Id::box_3d: return detail::data_fits(id, x);
-    default: return detail::small_problems(id, x);
+    case Id::box_3d:
+      return detail::data_fits(id, x);
+    default:
+      return detail::small_problems(id, x);
   }
 }
 

@@ -24,22 +24,22 @@ namespace nist {
 
 /// One NIST .dat file: two starts, certified values, observations.
 struct Problem {
-  std::string name;                 ///< "Misra1a", ...
-  std::string difficulty;           ///< "Lower", "Average"
-  Eigen::VectorXd start1, start2;   ///< the two starting points
-  Eigen::VectorXd certified;        ///< certified parameters
-  Eigen::VectorXd certified_sd;     ///< their certified standard deviations
-  double certified_rss = 0;         ///< certified residual sum of squares
-  Eigen::VectorXd y;                ///< responses
-  Eigen::MatrixXd x;                ///< predictors, one row per observation (1 or 2 columns)
+  std::string name;                ///< "Misra1a", ...
+  std::string difficulty;          ///< "Lower", "Average"
+  Eigen::VectorXd start1, start2;  ///< the two starting points
+  Eigen::VectorXd certified;       ///< certified parameters
+  Eigen::VectorXd certified_sd;    ///< their certified standard deviations
+  double certified_rss = 0;        ///< certified residual sum of squares
+  Eigen::VectorXd y;               ///< responses
+  Eigen::MatrixXd x;               ///< predictors, one row per observation (1 or 2 columns)
   Eigen::Index parameters() const { return certified.size(); }
 };
 
 /// The 19 problems in NIST's order (lower difficulty, then average).
 inline const std::vector<std::string>& names() {
   static const std::vector<std::string> all = {
-      "Misra1a", "Chwirut2", "Chwirut1", "Lanczos3", "Gauss1",   "Gauss2",   "DanWood", "Misra1b", "Kirby2", "Hahn1",
-      "Nelson",  "MGH17",    "Lanczos1", "Lanczos2", "Gauss3",   "Misra1c",  "Misra1d", "Roszman1", "ENSO"};
+      "Misra1a", "Chwirut2", "Chwirut1", "Lanczos3", "Gauss1", "Gauss2",  "DanWood", "Misra1b",  "Kirby2", "Hahn1",
+      "Nelson",  "MGH17",    "Lanczos1", "Lanczos2", "Gauss3", "Misra1c", "Misra1d", "Roszman1", "ENSO"};
   return all;
 }
 

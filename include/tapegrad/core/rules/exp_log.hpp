@@ -121,7 +121,10 @@ struct Sqrt {
   static TAPEGRAD_INLINE auto value(const X& x) {
     using std::sqrt;
     if constexpr (is_array<X>::value) {
-      return x.unaryExpr([](const scalar_t<X>& e) { using std::sqrt; return sqrt(e); });
+      return x.unaryExpr([](const scalar_t<X>& e) {
+        using std::sqrt;
+        return sqrt(e);
+      });
     } else {
       return sqrt(x);
     }

@@ -107,17 +107,17 @@ struct Fmin : Selection<Fmin> {
 };
 
 /// Rounding: value floor/ceil/trunc/round x, slope 0.
-#define TAPEGRAD_ROUNDING_RULE(RULE, NAME)                          \
-  struct RULE {                                                     \
-    template <class X>                                              \
-    static TAPEGRAD_INLINE auto value(const X& x) {                 \
-      using std::NAME;                                              \
-      return NAME(x);                                               \
-    }                                                               \
-    template <class X, class V>                                     \
-    static TAPEGRAD_INLINE auto slope(const X&, const V&) {         \
-      return scalar_t<X>(0);                                        \
-    }                                                               \
+#define TAPEGRAD_ROUNDING_RULE(RULE, NAME)                  \
+  struct RULE {                                             \
+    template <class X>                                      \
+    static TAPEGRAD_INLINE auto value(const X& x) {         \
+      using std::NAME;                                      \
+      return NAME(x);                                       \
+    }                                                       \
+    template <class X, class V>                             \
+    static TAPEGRAD_INLINE auto slope(const X&, const V&) { \
+      return scalar_t<X>(0);                                \
+    }                                                       \
   };
 /// floor x; slope 0
 TAPEGRAD_ROUNDING_RULE(Floor, floor)
