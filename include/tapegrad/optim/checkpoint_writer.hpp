@@ -11,7 +11,9 @@
 /// A checkpoint handed over while the previous one is still being written replaces the
 /// one waiting (if any), so the disk never falls behind by more than one checkpoint and
 /// training never blocks on it; every file on disk is still a complete, consistent
-/// state. wait() blocks until everything handed over is on disk. A failed write (a full
+/// state. (train() asks idle() first and defers a checkpoint while the writer is busy,
+/// so that it encodes none only to have it replaced.) wait() blocks until everything
+/// handed over is on disk. A failed write (a full
 /// disk, a missing directory) is rethrown by the next submit() or wait(): never lost.
 
 #include <condition_variable>
@@ -61,6 +63,12 @@ class CheckpointWriter {
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait(lock, [this] { return !pending_ && !busy_; });
     rethrow_failure();
+  }
+  /// True when nothing is being written or waiting: a checkpoint handed over now
+  /// starts at once.
+  bool idle() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return !pending_ && !busy_;
   }
   /// Checkpoints written so far.
   std::int64_t written() const {

@@ -360,10 +360,15 @@ class TrainDriver {
 #if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
   TrainPosition<T> position() const;
   void checkpoint();
+  // A checkpoint falls due every checkpoint_every epochs or steps. While the writer is
+  // still busy with the previous one it is deferred to the first step after the writer
+  // is free, and then taken of the state at that step: nothing is encoded only to be
+  // replaced before it is written (every step's state is as good to resume from).
   void checkpoint_if_due() {
     if (!writer_) return;
     const std::int64_t count = o_.checkpoint_unit == Unit::epoch ? (batch_ == 0 ? epoch_ : 0) : h_.steps;
-    if (count > 0 && count % o_.checkpoint_every == 0 && h_.steps != saved_steps_) checkpoint();
+    if (count > 0 && count % o_.checkpoint_every == 0 && h_.steps != saved_steps_) deferred_ = true;
+    if (deferred_ && writer_->idle()) checkpoint();
   }
   void final_checkpoint() {
     if (writer_ && h_.steps != saved_steps_) checkpoint();
@@ -390,6 +395,7 @@ class TrainDriver {
   Eigen::Index batch_ = 0, seen_ = 0;
 #if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
   std::int64_t saved_steps_ = -1;  // the step count of the last checkpoint handed over
+  bool deferred_ = false;          // a checkpoint is due and waits for the writer
   std::unique_ptr<CheckpointWriter> writer_;
 #endif
 };
@@ -477,6 +483,7 @@ void TrainDriver<Model, T>::checkpoint() {
   if constexpr (checkpointable<T>) {  // else refused by check_checkpoint_options
     writer_->submit(encode_checkpoint(std::as_const(params_), optimizer_.state(), position(), h_));
     saved_steps_ = h_.steps;
+    deferred_ = false;
   }
 }
 
