@@ -476,6 +476,7 @@ TEST_CASE("a corrupt newest checkpoint falls back to the previous one with a war
   const optim::History<double> h = optim::train(restarted, data, second);
   CHECK_THAT(log.str(), ContainsSubstring("tapegrad: warning: checkpoint '" + path + "': checksum mismatch"));
   CHECK_THAT(log.str(), ContainsSubstring("trying an older checkpoint"));
+  CHECK_THAT(log.str(), ContainsSubstring("tapegrad: warning: '" + path + ".1' replaces the unusable '" + path + "'"));
   CHECK_THAT(log.str(), ContainsSubstring("resumed from"));
   REQUIRE(restarted.parameters().values() == reference.parameters().values());
   require_same_history(h, whole);

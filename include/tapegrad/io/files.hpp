@@ -151,14 +151,20 @@ inline void write_file_atomically(const std::string& path, std::string_view byte
     throw;
   }
   if (::close(fd) != 0) detail::throw_file_error("close", temporary, errno);
-  // Shift the kept versions one place (the oldest is overwritten), then hard-link the
-  // current one as path.1 so that `path` never disappears; where hard links are not
-  // supported, rename it (a crash in the gap leaves path.1 as the newest complete file).
+  // Shift the kept versions one place (the oldest is overwritten; each rename is atomic).
+  // Then path.1 becomes the current version through a hard link made under another name
+  // and renamed over it, so that path.1 and `path` exist at every moment; where hard
+  // links are not supported, `path` itself is renamed (a crash in that gap leaves path.1
+  // as the newest complete file). Without a current version, path.1 is left alone.
   for (int i = keep - 1; i >= 2; --i) detail::rename_if_present(rotated_path(path, i - 1), rotated_path(path, i));
   if (keep >= 2) {
-    const std::string first = rotated_path(path, 1);
-    ::unlink(first.c_str());
-    if (::link(path.c_str(), first.c_str()) != 0 && errno != ENOENT) detail::rename_if_present(path, first);
+    const std::string first = rotated_path(path, 1), link = temporary_path(first);
+    ::unlink(link.c_str());
+    if (::link(path.c_str(), link.c_str()) == 0) {
+      detail::rename_if_present(link, first);
+    } else if (errno != ENOENT) {
+      detail::rename_if_present(path, first);
+    }
   }
   if (::rename(temporary.c_str(), path.c_str()) != 0)
     detail::throw_file_error("rename to '" + path + "'", temporary, errno);

@@ -421,16 +421,20 @@ Checkpoint<T> load_checkpoint(const std::string& path) {
 /// write_file_atomically keeps), or std::nullopt if none of them exists. A file that
 /// exists but cannot be used (CheckpointError) is reported on `warnings` with a line
 /// "tapegrad: warning: ..." and the next older one is tried; if every existing file is
-/// unusable, throws CheckpointError listing why: never silently a fresh start.
+/// unusable, throws CheckpointError listing why: never silently a fresh start. If `file`
+/// is given, it receives the name of the file loaded.
 template <class T>
-std::optional<Checkpoint<T>> load_newest_checkpoint(const std::string& path, int keep, std::ostream& warnings) {
+std::optional<Checkpoint<T>> load_newest_checkpoint(const std::string& path, int keep, std::ostream& warnings,
+                                                    std::string* file = nullptr) {
   std::string reasons;
   for (int i = 0; i < keep; ++i) {
-    const std::string file = io::rotated_path(path, i);
+    const std::string name = io::rotated_path(path, i);
     std::error_code error;
-    if (!std::filesystem::exists(file, error)) continue;
+    if (!std::filesystem::exists(name, error)) continue;
     try {
-      return load_checkpoint<T>(file);
+      Checkpoint<T> c = load_checkpoint<T>(name);
+      if (file != nullptr) *file = name;
+      return c;
     } catch (const CheckpointError& e) {
       warnings << "tapegrad: warning: " << e.what() << "; trying an older checkpoint\n";
       reasons += std::string(reasons.empty() ? "" : "; ") + e.what();

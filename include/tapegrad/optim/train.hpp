@@ -39,6 +39,7 @@
 #include <Eigen/Core>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -492,12 +493,20 @@ template <class Model, class T>
 void TrainDriver<Model, T>::resume() {
   if constexpr (checkpointable<T>) {  // else refused by check_checkpoint_options
     std::ostream& out = o_.progress != nullptr ? *o_.progress : std::cerr;
-    std::optional<Checkpoint<T>> c = load_newest_checkpoint<T>(o_.checkpoint_path, o_.checkpoint_keep, out);
+    std::string file;
+    std::optional<Checkpoint<T>> c = load_newest_checkpoint<T>(o_.checkpoint_path, o_.checkpoint_keep, out, &file);
     if (!c) {
       if (o_.progress != nullptr) *o_.progress << "no checkpoint at '" << o_.checkpoint_path << "': starting fresh\n";
       return;
     }
-    restore(*c, o_.checkpoint_path);
+    restore(*c, file);
+    if (file != o_.checkpoint_path) {
+      // An older version is the newest usable one: it replaces the unusable newest, so
+      // that the next writes rotate good versions (and keep this one) instead of it.
+      if (std::rename(file.c_str(), o_.checkpoint_path.c_str()) != 0)
+        throw CheckpointError("cannot rename '" + file + "' over the unusable '" + o_.checkpoint_path + "'");
+      out << "tapegrad: warning: '" << file << "' replaces the unusable '" << o_.checkpoint_path << "'\n";
+    }
     if (o_.progress != nullptr)
       *o_.progress << "resumed from '" << o_.checkpoint_path << "' at epoch " << epoch_ + 1 << ", batch " << batch_
                    << " (" << h_.steps << " steps done)\n";
