@@ -450,7 +450,6 @@ std::optional<Checkpoint<T>> load_newest_checkpoint(const std::string& path, int
 template <class T>
 void check_parameters_fit(const Parameters<T>& model, const Parameters<T>& saved, const std::string& path) {
   const std::string context = "checkpoint '" + path + "' does not fit the model: ";
-  const auto shape = [](const auto& b) { return std::to_string(b.rows) + "x" + std::to_string(b.cols); };
   for (std::size_t i = 0; i < model.block_count() || i < saved.block_count(); ++i) {
     if (i >= saved.block_count())
       throw CheckpointError(context + "the model's block '" + model.info(i).name + "' is not in the checkpoint");
@@ -461,8 +460,8 @@ void check_parameters_fit(const Parameters<T>& model, const Parameters<T>& saved
       throw CheckpointError(context + "block " + std::to_string(i) + " is '" + s.name + "' in the checkpoint, '" +
                             m.name + "' in the model");
     if (m.rows != s.rows || m.cols != s.cols)
-      throw CheckpointError(context + "block '" + m.name + "' is " + shape(s) + " in the checkpoint, " + shape(m) +
-                            " in the model");
+      throw CheckpointError(context + "block '" + m.name + "' is " + detail::shape_string(s.rows, s.cols) +
+                            " in the checkpoint, " + detail::shape_string(m.rows, m.cols) + " in the model");
     if (!detail::all_finite(saved[i]))  // a crafted file can carry a valid checksum
       throw CheckpointError("checkpoint '" + path + "': block '" + s.name + "' holds a NaN or infinite value");
   }
