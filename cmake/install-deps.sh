@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs what building tapegrad needs on Debian/Ubuntu, if anything is missing:
-#   cmake g++ libeigen3-dev catch2 libbenchmark-dev zlib1g-dev
-# (zlib reads gzip data: the tests and examples read examples/data/digits.csv.gz.)
+#   cmake g++ libeigen3-dev catch2 libbenchmark-dev zlib1g-dev libopenmpi-dev openmpi-bin
+# (zlib reads gzip data: the tests and examples read examples/data/digits.csv.gz. Open MPI
+# is optional for the library, tapegrad::mpi; with it the distributed tests and examples
+# run too, and they install in seconds.)
 # As root it installs directly, otherwise through sudo; without either it prints the
 # exact command to run and stops.
 set -euo pipefail
-packages=(cmake g++ libeigen3-dev catch2 libbenchmark-dev zlib1g-dev)
+packages=(cmake g++ libeigen3-dev catch2 libbenchmark-dev zlib1g-dev libopenmpi-dev openmpi-bin)
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "install-deps: not a Debian/Ubuntu system; tapegrad needs CMake >= 3.21, a C++17" \
        "compiler, Eigen 3.4, Catch2 (v2 or v3), zlib (for gzip input, the tests and" \
-       "examples) and (for benchmarks) Google Benchmark." >&2
+       "examples), for benchmarks Google Benchmark, and optionally MPI (distributed tests)." >&2
   exit 0
 fi
 missing=()

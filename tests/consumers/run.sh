@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the consumer projects against this checkout:
-#   find_package of a copy installed with `cmake --install` (its config finds zlib),
+#   find_package of a copy installed with `cmake --install` (its config finds zlib, and
+#   MPI for tapegrad::mpi when the copy has it),
 #   add_subdirectory (with zlib, and with -DTAPEGRAD_ZLIB=OFF), FetchContent.
 # Usage: tests/consumers/run.sh <scratch-dir>
 set -euo pipefail
@@ -15,6 +16,11 @@ cmake --install "$scratch/lib" >/dev/null
 cmake -S "$here/find_package" -B "$scratch/find_package" -DCMAKE_PREFIX_PATH="$scratch/prefix" >/dev/null
 cmake --build "$scratch/find_package" >/dev/null
 "$scratch/find_package/consumer"
+if [ -x "$scratch/find_package/mpi_consumer" ]; then
+  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$scratch/find_package/mpi_consumer"
+else
+  echo "find_package: tapegrad::mpi not installed or MPI not found here: its consumer skipped"
+fi
 
 cmake -S "$here/add_subdirectory" -B "$scratch/add_subdirectory" >/dev/null
 cmake --build "$scratch/add_subdirectory" >/dev/null

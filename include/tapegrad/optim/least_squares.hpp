@@ -59,6 +59,7 @@
 
 #include "tapegrad/core/functional.hpp"
 #include "tapegrad/optim/checks.hpp"
+#include "tapegrad/optim/collective.hpp"
 #include "tapegrad/optim/minimize.hpp"
 #include "tapegrad/optim/step_loop.hpp"
 
@@ -401,6 +402,8 @@ template <class R, class Derived, class T = typename Derived::Scalar>
 LeastSquaresResult<T> least_squares(R&& r, const Eigen::MatrixBase<Derived>& x0,
                                     const LeastSquaresOptions<T>& options = {}) {
   static_assert(Derived::ColsAtCompileTime == 1, "x0 must be a column vector");
+  static_assert(!detail::is_summed_objective<std::decay_t<R>>::value,
+                "least_squares does not sum over ranks yet: minimize the sum of squares with lbfgs");
   detail::require_start_point(x0, "least_squares", "x0");
   detail::require_nonnegative(options.loss_tolerance, "least_squares: loss_tolerance");
   detail::require_nonnegative(options.step_tolerance, "least_squares: step_tolerance");

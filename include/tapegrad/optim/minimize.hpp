@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "tapegrad/core/functional.hpp"
+#include "tapegrad/optim/collective.hpp"
 #include "tapegrad/optim/history.hpp"
 #include "tapegrad/optim/line_search.hpp"
 #include "tapegrad/optim/optimizer.hpp"
@@ -167,7 +168,7 @@ class GradientDescentDriver {
   T evaluate_at(const Eigen::VectorX<T>& w, Eigen::VectorX<T>& g) {
     ++r_.function_evaluations;
     ++r_.gradient_evaluations;
-    return value_and_gradient(f_, w, g);
+    return evaluate_objective(f_, w, g);
   }
   /// Gradient descent with a line search along p = -g from alpha: moves to the accepted
   /// point, whose loss and gradient the search computed.

@@ -9,6 +9,7 @@
 /// See docs/optim.md.
 
 #include "tapegrad/optim/checks.hpp"
+#include "tapegrad/optim/collective.hpp"
 #include "tapegrad/optim/conjugate_gradient.hpp"
 #include "tapegrad/optim/dataset.hpp"
 #include "tapegrad/optim/history.hpp"

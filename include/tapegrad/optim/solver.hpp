@@ -129,7 +129,7 @@ class SolverDriver {
   T evaluate_at(const Eigen::VectorX<T>& w, Eigen::VectorX<T>& g) {
     ++r_.function_evaluations;
     ++r_.gradient_evaluations;
-    return value_and_gradient(f_, w, g);
+    return evaluate_objective(f_, w, g);
   }
   /// Moves to an evaluated point (w, L, g), swapping buffers; records the step length.
   void accept(Eigen::VectorX<T>& w, const T& loss, Eigen::VectorX<T>& g, const T& step_length) {

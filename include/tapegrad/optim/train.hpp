@@ -29,6 +29,14 @@
 /// overload that fills a History you own to keep it. Bad arguments throw
 /// std::invalid_argument before anything is changed.
 ///
+/// Many processes (options.collective; distributed/mpi.hpp, docs/distributed.md): rank r
+/// of P holds the global rows r, r + P, ... of the data (and of the validation data);
+/// every rank draws the same global batches, computes its rows' share of the batch loss
+/// and gradient, and one allreduce per step sums (L, g, a failure flag), so every rank
+/// takes the same step. The parameters start as rank 0's and are checked equal on all
+/// ranks at the end; only rank 0 prints and writes checkpoints; a failure on any rank
+/// stops every rank with the same RankError.
+///
 /// Checkpoints (options.checkpoint_path; docs/checkpoints.md): every checkpoint_every
 /// epochs or steps, and when the run ends (unless it diverged), the parameters, the
 /// optimizer's state, the position and the history are written atomically, on a
@@ -54,6 +62,7 @@
 #include <utility>
 #include <vector>
 
+#include "tapegrad/optim/collective.hpp"
 #include "tapegrad/optim/dataset.hpp"
 #include "tapegrad/optim/history.hpp"
 #include "tapegrad/optim/models.hpp"
@@ -98,6 +107,7 @@ struct TrainOptions {
   Unit checkpoint_unit = Unit::epoch;                ///< what checkpoint_every counts
   int checkpoint_keep = 2;                           ///< versions kept: path, path.1, ... (>= 1)
   bool resume = false;                               ///< continue from the newest usable checkpoint, if there is one
+  Collective* collective = nullptr;                  ///< the processes training together (nullptr: this one alone)
 };
 
 namespace detail {
@@ -112,8 +122,9 @@ struct has_classify<M, std::void_t<decltype(std::declval<const M&>().is_classifi
 template <class Model, class T>
 class Trainer {
  public:
-  Trainer(const Model& model, const Parameters<T>& params, const Dataset<T>& data, unsigned threads)
-      : model_(model), params_(params), data_(data) {
+  Trainer(const Model& model, const Parameters<T>& params, const Dataset<T>& data, unsigned threads,
+          Collective* group = nullptr)
+      : model_(model), params_(params), data_(data), group_(group) {
     for (unsigned s = 0; s < threads; ++s) {
       shards_.push_back(std::make_unique<Shard>());
       shards_.back()->grad.setZero(params.size());
@@ -123,8 +134,31 @@ class Trainer {
   }
 
   /// Loss and gradient (into gradient()) of the batch rows[0..m) at the current w.
-  /// `slot` chooses the buffer set (0: full batches, 1: the smaller last batch).
+  /// `slot` chooses the buffer set (0: full batches, 1: the smaller last batch). With
+  /// a group, rows are global: this rank computes its own and the ranks sum.
   T compute(const Eigen::Index* rows, Eigen::Index m, int slot) {
+    return group_ == nullptr ? compute_here(rows, m, slot) : compute_over_ranks(rows, m, slot);
+  }
+
+  const VectorX<T>& gradient() const noexcept { return grad_; }
+
+  /// A failure outside compute() on this rank (a checkpoint write), reported to every
+  /// rank at the next compute() or at the end.
+  void defer_error(std::exception_ptr error) {
+    if (!pending_) pending_ = std::move(error);
+  }
+  /// Takes the failure defer_error() kept, if any.
+  std::exception_ptr take_error() { return std::exchange(pending_, nullptr); }
+
+  std::size_t tape_bytes() const {
+    std::size_t total = 0;
+    for (const auto& sh : shards_) total += sh->tape.memory_bytes();
+    return total;
+  }
+
+ private:
+  /// compute() within this process: the batch split over the threads' shards.
+  T compute_here(const Eigen::Index* rows, Eigen::Index m, int slot) {
     const auto k = static_cast<Eigen::Index>(shards_.size());
     for (Eigen::Index s = 0; s < k; ++s) {
       Shard& sh = *shards_[static_cast<std::size_t>(s)];
@@ -150,15 +184,36 @@ class Trainer {
     return loss;
   }
 
-  const VectorX<T>& gradient() const noexcept { return grad_; }
-
-  std::size_t tape_bytes() const {
-    std::size_t total = 0;
-    for (const auto& sh : shards_) total += sh->tape.memory_bytes();
-    return total;
+  /// compute() over the group: this rank's rows of the global batch (global row i is
+  /// local row i / P on rank i mod P), weighted by their share m_r / m, then one sum of
+  /// [L, g, failed] over the ranks. With one rank the weight is exactly 1 and the result
+  /// is bit-identical to compute_here.
+  T compute_over_ranks(const Eigen::Index* rows, Eigen::Index m, int slot) {
+    const Eigen::Index ranks = group_->size(), rank = group_->rank(), n = grad_.size();
+    local_rows_.clear();
+    for (Eigen::Index i = 0; i < m; ++i)
+      if (rows[i] % ranks == rank) local_rows_.push_back(rows[i] / ranks);
+    const auto mine = static_cast<Eigen::Index>(local_rows_.size());
+    reduced_.resize(n + 2);  // [L, g, failed]
+    std::exception_ptr error = take_error();
+    if (!error && mine > 0) {
+      try {
+        const T loss = compute_here(local_rows_.data(), mine, slot);
+        const T weight = T(mine) / T(m);
+        reduced_[0] = weight * loss;
+        reduced_.segment(1, n).noalias() = weight * grad_;
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+    if (error || mine == 0) reduced_.head(n + 1).setZero();
+    reduced_[n + 1] = error ? T(1) : T(0);
+    detail::sum_over(*group_, reduced_.data(), static_cast<std::size_t>(n + 2));
+    if (reduced_[n + 1] != T(0)) agree(*group_, error);
+    grad_ = reduced_.segment(1, n);
+    return reduced_[0];
   }
 
- private:
   struct Shard {
     Tape<T> tape{Activation::later};
     BoundParameters<T> bound;
@@ -192,8 +247,11 @@ class Trainer {
   const Model& model_;
   const Parameters<T>& params_;
   const Dataset<T>& data_;
+  Collective* group_;
   std::vector<std::unique_ptr<Shard>> shards_;
-  VectorX<T> grad_;
+  VectorX<T> grad_, reduced_;
+  std::vector<Eigen::Index> local_rows_;
+  std::exception_ptr pending_;
   std::unique_ptr<WorkerPool> pool_;  // last: its threads stop before the shards go
 };
 
@@ -234,11 +292,50 @@ void check_checkpoint_options(const TrainOptions<T>& o) {
 #endif
 }
 
+/// With a group: every rank holds its strided shard of the N (and validation) examples;
+/// `largest` is the largest training shard of any rank.
+template <class T>
+void check_shards(const Dataset<T>& data, const TrainOptions<T>& o, Eigen::Index n, Eigen::Index validation_n,
+                  Eigen::Index largest) {
+  const Collective& g = *o.collective;
+  const int rank = g.rank(), ranks = g.size();
+  const auto check = [&](const char* what, Eigen::Index held, Eigen::Index total) {
+    if (total < ranks)
+      throw_invalid_argument("train: " + std::to_string(total) + " " + what + " examples over " +
+                             std::to_string(ranks) + " ranks; expected at least one per rank");
+    if (held != shard_size(total, rank, ranks))
+      throw_invalid_argument("train: the ranks' " + std::string(what) +
+                             " data are not strided shards (rank r holds global rows r, r + P, ...: "
+                             "optim::shard_rows): rank " +
+                             std::to_string(rank) + " holds " + std::to_string(held) +
+                             " of N = " + std::to_string(total) + ", where its shard over " + std::to_string(ranks) +
+                             " ranks has " + std::to_string(shard_size(total, rank, ranks)) +
+                             "; the largest training shard has " + std::to_string(largest));
+  };
+  check("training", data.size(), n);
+  if (o.validation != nullptr)
+    check("validation", o.validation->size(), validation_n);
+  else if (validation_n > 0)
+    throw_invalid_argument("train: rank " + std::to_string(rank) + " has no validation data and other ranks do");
+}
+
+/// The options every rank must share (they decide the collectives each rank calls).
+template <class T>
+Eigen::VectorXd shared_options(const TrainOptions<T>& o) {
+  Eigen::VectorXd v(12);
+  v << double(o.epochs), double(o.batch_size), double(int(o.order)), double(o.seed), double(o.drop_last),
+      double(o.max_steps), double(bool(o.on_epoch)), double(o.checkpoint_path.empty()), double(o.checkpoint_every),
+      double(int(o.checkpoint_unit)), double(o.resume), static_cast<double>(o.weight_decay);
+  return v;
+}
+
 template <class Model, class T>
-void check_train_arguments(const Model& model, const Dataset<T>& data, const TrainOptions<T>& o) {
+void check_train_arguments(const Model& model, const Dataset<T>& data, const TrainOptions<T>& o, Eigen::Index n,
+                           Eigen::Index validation_n, Eigen::Index largest) {
   if (o.epochs < 0) throw_invalid_argument("train: epochs is " + std::to_string(o.epochs) + "; expected epochs >= 0");
+  if (o.collective != nullptr) check_shards(data, o, n, validation_n, largest);
   if (data.size() < 1) throw_invalid_argument("train: the dataset is empty; expected N >= 1 examples");
-  const BatchSampler sampler(data.size(), o.batch_size, o.order, o.seed, o.drop_last);  // checks M
+  const BatchSampler sampler(n, o.batch_size, o.order, o.seed, o.drop_last);  // checks M
   if (o.threads < 1) throw_invalid_argument("train: threads is 0; expected threads >= 1");
   if (o.max_steps < 0)
     throw_invalid_argument("train: max_steps is " + std::to_string(o.max_steps) + "; expected >= 0 (0: no limit)");
@@ -274,14 +371,19 @@ void print_epoch(std::ostream& out, const History<T>& h, std::int64_t epochs) {
 template <class Model, class T>
 class TrainDriver {
  public:
-  TrainDriver(Model& model, const Dataset<T>& data, const TrainOptions<T>& o, History<T>& history)
+  /// n and validation_n: the examples over all ranks (this process's without a group).
+  TrainDriver(Model& model, const Dataset<T>& data, const TrainOptions<T>& o, History<T>& history, Eigen::Index n,
+              Eigen::Index validation_n)
       : model_(model),
         o_(o),
         h_(history),
+        group_(o.collective),
+        out_(group_ != nullptr && group_->rank() != 0 ? nullptr : o.progress),
         params_(model.parameters()),
         optimizer_(o.optimizer),
-        sampler_(data.size(), o.batch_size, o.order, o.seed, o.drop_last),
-        trainer_(model, params_, data, o.threads),
+        sampler_(n, o.batch_size, o.order, o.seed, o.drop_last),
+        trainer_(model, params_, data, o.threads, o.collective),
+        validation_n_(validation_n),
         g_(params_.size()),
         epoch_grad_(params_.size()),
         mask_(o.weight_decay > T(0) ? params_.decay_mask() : Eigen::VectorX<T>()),
@@ -290,9 +392,11 @@ class TrainDriver {
   std::optional<Status> start() {
     h_.clear();
     optimizer_.reset(params_.size());
+    if (group_ != nullptr) broadcast_values<T>(*group_, params_.values());  // every rank starts from rank 0's w
 #if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
     if (!o_.checkpoint_path.empty()) {
-      writer_ = std::make_unique<CheckpointWriter>(o_.checkpoint_path, o_.checkpoint_keep);
+      if (group_ == nullptr || group_->rank() == 0)  // one writer per run
+        writer_ = std::make_unique<CheckpointWriter>(o_.checkpoint_path, o_.checkpoint_keep);
       if (o_.resume) resume();
       saved_steps_ = h_.steps;
     }
@@ -337,14 +441,20 @@ class TrainDriver {
   }
   void finish(Status status) {
     h_.status = status;
-#if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
-    if (writer_) {  // the final state (not a diverged one: older checkpoints stay the newest)
-      if (status != Status::diverged) final_checkpoint();
-      writer_->wait();
+    if (group_ == nullptr) {
+      finish_checkpoints(status);
+    } else {  // a failure of rank 0's writes stops every rank; all end with the same w
+      std::exception_ptr error = trainer_.take_error();
+      if (!error) try {
+          finish_checkpoints(status);
+        } catch (...) {
+          error = std::current_exception();
+        }
+      agree(*group_, error);
     }
-#endif
     if (seen_ > 0) record_epoch();  // an epoch cut short: recorded over its completed batches
-    if (status == Status::diverged && o_.progress != nullptr) *o_.progress << "diverged: " << h_.message << "\n";
+    if (group_ != nullptr) check_same_on_every_rank(*group_, std::as_const(params_).values(), "the parameters");
+    if (status == Status::diverged && out_ != nullptr) *out_ << "diverged: " << h_.message << "\n";
   }
 
  private:
@@ -358,6 +468,25 @@ class TrainDriver {
     seen_ = 0;
   }
   bool record_epoch();
+  void validate();
+  bool continue_after_callback();
+  void finish_checkpoints([[maybe_unused]] Status status) {
+#if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
+    if (writer_) {  // the final state (not a diverged one: older checkpoints stay the newest)
+      if (status != Status::diverged) final_checkpoint();
+      writer_->wait();
+    }
+#endif
+  }
+  // With a group, a failed checkpoint on rank 0 stops every rank at the next step.
+  void checkpoint_if_due() {
+    if (group_ == nullptr) return checkpoint_if_due_here();
+    try {
+      checkpoint_if_due_here();
+    } catch (...) {
+      trainer_.defer_error(std::current_exception());
+    }
+  }
 #if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
   TrainPosition<T> position() const;
   void checkpoint();
@@ -365,7 +494,7 @@ class TrainDriver {
   // still busy with the previous one it is deferred to the first step after the writer
   // is free, and then taken of the state at that step: nothing is encoded only to be
   // replaced before it is written (every step's state is as good to resume from).
-  void checkpoint_if_due() {
+  void checkpoint_if_due_here() {
     if (!writer_) return;
     const std::int64_t count = o_.checkpoint_unit == Unit::epoch ? (batch_ == 0 ? epoch_ : 0) : h_.steps;
     if (count > 0 && count % o_.checkpoint_every == 0 && h_.steps != saved_steps_) deferred_ = true;
@@ -375,19 +504,24 @@ class TrainDriver {
     if (writer_ && h_.steps != saved_steps_) checkpoint();
   }
   void resume();
+  std::optional<Checkpoint<T>> load_on_rank_0(std::string& file, std::ostream& out);
+  void replace_unusable(const std::string& file, std::ostream& out);
   void restore(const Checkpoint<T>& c, const std::string& path);
 #else
-  void checkpoint_if_due() {}
+  void checkpoint_if_due_here() {}
   void final_checkpoint() {}
 #endif
 
   Model& model_;
   const TrainOptions<T>& o_;
   History<T>& h_;
+  Collective* group_;  // the ranks training together, or nullptr
+  std::ostream* out_;  // progress (rank 0's only)
   Parameters<T>& params_;
   Optimizer<T> optimizer_;
   BatchSampler sampler_;
   Trainer<Model, T> trainer_;
+  Eigen::Index validation_n_;
   Eigen::VectorX<T> g_, epoch_grad_, mask_;
   std::chrono::steady_clock::time_point start_;
   double earlier_seconds_ = 0.0;  // training time before a resume
@@ -417,7 +551,15 @@ std::optional<Status> TrainDriver<Model, T>::after_step() {
       checkpoint_if_due();
       return std::nullopt;
     }
-    final_checkpoint();  // a stop inside an epoch: the state before its partial record
+    if (group_ == nullptr) {
+      final_checkpoint();  // a stop inside an epoch: the state before its partial record
+    } else {
+      try {
+        final_checkpoint();
+      } catch (...) {
+        trainer_.defer_error(std::current_exception());
+      }
+    }
   }
   const bool go_on = record_epoch();
   if (step_limit) return Status::max_steps;
@@ -441,15 +583,57 @@ bool TrainDriver<Model, T>::record_epoch() {
   h_.gradient_norm.push_back((epoch_grad_ / T(seen_)).norm());
   h_.learning_rate.push_back(alpha_);
   seen_ = 0;
-  if (o_.validation != nullptr) {
-    h_.validation_loss.push_back(model_.loss(*o_.validation));
-    if constexpr (has_classify<Model>::value)
-      if (model_.is_classifier()) h_.validation_accuracy.push_back(accuracy(model_, *o_.validation));
-  }
+  if (o_.validation != nullptr) validate();
   h_.seconds.push_back(seconds());
   h_.tape_bytes.push_back(trainer_.tape_bytes());
-  if (o_.progress != nullptr) print_epoch(*o_.progress, h_, o_.epochs);
-  return !o_.on_epoch || o_.on_epoch(h_);
+  if (out_ != nullptr) print_epoch(*out_, h_, o_.epochs);
+  return continue_after_callback();
+}
+
+/// Records the validation loss (and accuracy): with a group, each rank's share of the
+/// means, summed.
+template <class Model, class T>
+void TrainDriver<Model, T>::validate() {
+  constexpr bool classifies = has_classify<Model>::value;
+  const auto evaluate = [&](T& loss, double& accuracy_) {
+    loss = model_.loss(*o_.validation);
+    if constexpr (classifies)
+      if (model_.is_classifier()) accuracy_ = accuracy(model_, *o_.validation);
+  };
+  T loss(0);
+  double correct = 0.0;
+  if (group_ == nullptr) {
+    evaluate(loss, correct);
+  } else {
+    T sums[3] = {T(0), T(0), T(0)};  // [share x loss, share x accuracy, failed]
+    std::exception_ptr error;
+    try {
+      evaluate(loss, correct);
+      const T share = T(o_.validation->size()) / T(validation_n_);
+      sums[0] = share * loss;
+      sums[1] = share * T(correct);
+    } catch (...) {
+      error = std::current_exception();
+      sums[2] = T(1);
+    }
+    sum_over(*group_, sums, 3);
+    if (sums[2] != T(0)) agree(*group_, error);
+    loss = sums[0];
+    correct = static_cast<double>(sums[1]);
+  }
+  h_.validation_loss.push_back(loss);
+  if constexpr (classifies)
+    if (model_.is_classifier()) h_.validation_accuracy.push_back(correct);
+}
+
+/// Runs the epoch callback; with a group on every rank, and the run goes on only if it
+/// returned true on all of them.
+template <class Model, class T>
+bool TrainDriver<Model, T>::continue_after_callback() {
+  if (group_ == nullptr) return !o_.on_epoch || o_.on_epoch(h_);
+  bool go_on = true;
+  on_every_rank(*group_, [&] { go_on = !o_.on_epoch || o_.on_epoch(h_); });
+  return group_->min(go_on ? 1 : 0) == 1;
 }
 
 #if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
@@ -488,29 +672,60 @@ void TrainDriver<Model, T>::checkpoint() {
   }
 }
 
-/// Continues from the newest usable checkpoint, if there is one (see train()).
+/// Continues from the newest usable checkpoint, if there is one (see train()). With a
+/// group, rank 0 reads it and sends it to every rank.
 template <class Model, class T>
 void TrainDriver<Model, T>::resume() {
   if constexpr (checkpointable<T>) {  // else refused by check_checkpoint_options
-    std::ostream& out = o_.progress != nullptr ? *o_.progress : std::cerr;
-    std::string file;
-    std::optional<Checkpoint<T>> c = load_newest_checkpoint<T>(o_.checkpoint_path, o_.checkpoint_keep, out, &file);
+    std::ostream& out = out_ != nullptr ? *out_ : std::cerr;
+    std::string file = o_.checkpoint_path;
+    std::optional<Checkpoint<T>> c = group_ == nullptr
+                                         ? load_newest_checkpoint<T>(o_.checkpoint_path, o_.checkpoint_keep, out, &file)
+                                         : load_on_rank_0(file, out);
     if (!c) {
-      if (o_.progress != nullptr) *o_.progress << "no checkpoint at '" << o_.checkpoint_path << "': starting fresh\n";
+      if (out_ != nullptr) *out_ << "no checkpoint at '" << o_.checkpoint_path << "': starting fresh\n";
       return;
     }
-    restore(*c, file);
-    if (file != o_.checkpoint_path) {
-      // An older version is the newest usable one: it replaces the unusable newest, so
-      // that the next writes rotate good versions (and keep this one) instead of it.
-      if (std::rename(file.c_str(), o_.checkpoint_path.c_str()) != 0)
-        throw CheckpointError("cannot rename '" + file + "' over the unusable '" + o_.checkpoint_path + "'");
-      out << "tapegrad: warning: '" << file << "' replaces the unusable '" << o_.checkpoint_path << "'\n";
+    if (group_ == nullptr) {
+      restore(*c, file);
+      replace_unusable(file, out);
+    } else {
+      on_every_rank(*group_, [&] { restore(*c, file); });
+      on_every_rank(*group_, [&] { replace_unusable(file, out); });
     }
-    if (o_.progress != nullptr)
-      *o_.progress << "resumed from '" << o_.checkpoint_path << "' at epoch " << epoch_ + 1 << ", batch " << batch_
-                   << " (" << h_.steps << " steps done)\n";
+    if (out_ != nullptr)
+      *out_ << "resumed from '" << o_.checkpoint_path << "' at epoch " << epoch_ + 1 << ", batch " << batch_ << " ("
+            << h_.steps << " steps done)\n";
   }
+}
+
+/// Rank 0's newest usable checkpoint (see load_newest_checkpoint), on every rank.
+template <class Model, class T>
+std::optional<Checkpoint<T>> TrainDriver<Model, T>::load_on_rank_0(std::string& file, std::ostream& out) {
+  std::string bytes;
+  on_every_rank(*group_, [&] {
+    if (group_->rank() != 0) return;
+    if (auto c = load_newest_checkpoint<T>(o_.checkpoint_path, o_.checkpoint_keep, out, &file))
+      bytes = encode_checkpoint(c->parameters, c->optimizer, c->position, c->history);
+  });
+  auto size = static_cast<std::int64_t>(bytes.size());
+  group_->broadcast(reinterpret_cast<unsigned char*>(&size), sizeof size, 0);
+  if (size == 0) return std::nullopt;
+  bytes.resize(static_cast<std::size_t>(size));
+  group_->broadcast(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), 0);
+  std::optional<Checkpoint<T>> c;
+  on_every_rank(*group_, [&] { c = decode_checkpoint<T>(bytes, file); });
+  return c;
+}
+
+/// When an older version (`file`) was the newest usable one, it replaces the unusable
+/// newest, so that the next writes rotate good versions (and keep this one).
+template <class Model, class T>
+void TrainDriver<Model, T>::replace_unusable(const std::string& file, std::ostream& out) {
+  if (file == o_.checkpoint_path) return;
+  if (std::rename(file.c_str(), o_.checkpoint_path.c_str()) != 0)
+    throw CheckpointError("cannot rename '" + file + "' over the unusable '" + o_.checkpoint_path + "'");
+  out << "tapegrad: warning: '" << file << "' replaces the unusable '" << o_.checkpoint_path << "'\n";
 }
 
 /// Restores the run from `c` after checking it fits this model, data and options; throws
@@ -565,11 +780,24 @@ void TrainDriver<Model, T>::restore(const Checkpoint<T>& c, const std::string& p
 /// Trains `model` on `data`, recording into `history` (cleared first). On return or on
 /// an exception, `history` holds every completed epoch and the model's parameters are
 /// finite (see the file comment). Throws std::invalid_argument for bad options or data
-/// before changing anything.
+/// before changing anything (with options.collective: RankError on every rank, naming
+/// the rank whose options or shard are wrong).
 template <class Model, class T>
 void train(Model& model, const Dataset<T>& data, const TrainOptions<T>& options, History<T>& history) {
-  detail::check_train_arguments(model, data, options);
-  detail::TrainDriver<Model, T> driver(model, data, options, history);
+  Collective* group = options.collective;
+  if (group == nullptr) {
+    detail::check_train_arguments(model, data, options, data.size(), Eigen::Index(0), data.size());
+    detail::TrainDriver<Model, T> driver(model, data, options, history, data.size(), Eigen::Index(0));
+    detail::run_step_loop<T>(driver);
+    return;
+  }
+  std::int64_t sizes[2] = {data.size(), options.validation != nullptr ? options.validation->size() : 0};
+  group->sum(sizes, 2);  // N and the validation N over all ranks
+  const std::int64_t largest = -group->min(-static_cast<std::int64_t>(data.size()));
+  detail::check_same_on_every_rank(*group, detail::shared_options(options), "train's options");
+  detail::on_every_rank(*group,
+                        [&] { detail::check_train_arguments(model, data, options, sizes[0], sizes[1], largest); });
+  detail::TrainDriver<Model, T> driver(model, data, options, history, sizes[0], sizes[1]);
   detail::run_step_loop<T>(driver);
 }
 
