@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 the tapegrad developers
 //
-// train, minimize, lbfgs and conjugate_gradient over MPI ranks against the same run in
+// train, minimize, lbfgs, conjugate_gradient, newton_cg and least_squares over MPI ranks against the same run in
 // one process (computed on every rank from the whole data set), and the faults: a bad
 // shard, a throwing model, a NaN on one rank, a callback stopping on one rank, options
 // that differ, a checkpoint written by one rank and resumed by all. ctest runs it under
@@ -228,6 +228,16 @@ void solvers(distributed::Communicator& world, const optim::Dataset<double>& all
   CHECK(std::abs(f.loss - e.loss) <= 1e-4 * e.loss);
   CHECK(ranks > 1 || f.w == e.w);
 
+  const auto h = optim::newton_cg(whole, w0);
+  const auto k = distributed::newton_cg(world, part, w0);  // H v summed over the ranks too
+  CHECK(converged(h.status) && converged(k.status));
+  // Newton-CG takes 9 iterations here; its inner CG amplifies the rounding differences
+  // from the fourth on (measured: the first 3 points agree to 4e-14, the 10th to 2e-7).
+  const auto first_3 = [](const std::vector<double>& v) { return std::vector<double>(v.begin(), v.begin() + 3); };
+  CHECK(relative_difference(first_3(k.loss_history), first_3(h.loss_history)) <= 1e-12);
+  CHECK(std::abs(k.loss - h.loss) <= 1e-7 * h.loss);
+  CHECK(ranks > 1 || k.w == h.w);
+
   // A callback that stops on the last rank only stops every rank, at the same step.
   auto stop = gd;
   stop.on_step = [](std::int64_t k, const VectorXd&, double, const VectorXd&) {
@@ -245,6 +255,53 @@ void solvers(distributed::Communicator& world, const optim::Dataset<double>& all
   expect_rank_error(
       world, "rank " + std::to_string(ranks - 1) + ": the objective failed on purpose",
       [&] { (void)distributed::minimize(world, faulty, w0, gd); }, __LINE__);
+}
+
+/// Residuals of an exponential decay y = a exp(-b x) + c at the given points.
+struct DecayResiduals {
+  VectorXd x, y;
+  template <class W>
+  auto operator()(const W& w) const {
+    using S = typename W::Scalar;
+    Eigen::Matrix<S, Eigen::Dynamic, 1> r(x.size());
+    for (Eigen::Index i = 0; i < x.size(); ++i) r[i] = w[0] * exp(-w[1] * x[i]) + w[2] - y[i];
+    return r;
+  }
+};
+
+/// Levenberg-Marquardt on residuals sharded over the ranks against all of them in one
+/// process.
+void least_squares(distributed::Communicator& world) {
+  const Eigen::Index n = 100;
+  DecayResiduals whole{VectorXd(n), VectorXd(n)};
+  for (Eigen::Index i = 0; i < n; ++i) {
+    whole.x[i] = 0.1 * double(i);
+    whole.y[i] = 2.0 * std::exp(-0.7 * whole.x[i]) + 0.3 + 0.01 * std::sin(7.0 * double(i));
+  }
+  const auto rows = optim::shard_rows(n, rank, ranks);
+  DecayResiduals part{VectorXd(static_cast<Eigen::Index>(rows.size())),
+                      VectorXd(static_cast<Eigen::Index>(rows.size()))};
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    part.x[static_cast<Eigen::Index>(r)] = whole.x[rows[r]];
+    part.y[static_cast<Eigen::Index>(r)] = whole.y[rows[r]];
+  }
+  const VectorXd w0 = VectorXd::Constant(3, 1.0);
+  const auto a = optim::least_squares(whole, w0);
+  const auto b = distributed::least_squares(world, part, w0);
+  CHECK(a.status == b.status && a.steps == b.steps);
+  CHECK(b.residuals.size() == n && b.jacobian.rows() == n);
+  check_same(b.w, a.w, 1e-10, __LINE__);
+  CHECK(std::abs(b.loss - a.loss) <= 1e-12 * a.loss);
+
+  // Residuals that throw on the last rank at their third evaluation.
+  int calls = 0;
+  auto faulty = [&](const auto& w) {
+    if (rank == ranks - 1 && ++calls == 3) throw std::runtime_error("the residuals failed on purpose");
+    return part(w);
+  };
+  expect_rank_error(
+      world, "rank " + std::to_string(ranks - 1) + ": the residuals failed on purpose",
+      [&] { (void)distributed::least_squares(world, faulty, w0); }, __LINE__);
 }
 
 void faults(distributed::Communicator& world, const optim::Dataset<double>& all, const optim::Dataset<double>& mine) {
@@ -347,6 +404,7 @@ int main(int argc, char** argv) {
   mini_batches(world, split.train, mine, split.test, validation_mine, 1);
   mini_batches(world, split.train, mine, split.test, validation_mine, 2);
   solvers(world, split.train);
+  least_squares(world);
   faults(world, split.train, mine);
   checkpoints(world, split.train, mine);
   if (rank == 0) std::printf("all distributed checks passed on %d rank%s\n", ranks, ranks == 1 ? "" : "s");

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Builds the libFuzzer targets of tapegrad's file readers with clang++
-# -fsanitize=fuzzer,address,undefined and runs each for a bounded time, one after the
-# other, under an RSS limit of 1 GB, from the seeds in tests/fuzz/corpus/<target>/.
+# -fsanitize=fuzzer,address,undefined and runs each for a bounded time, two at a time (a
+# fuzzer is one process; two cores), under an RSS limit of 1 GB, from the seeds in tests/fuzz/corpus/<target>/.
 #
 #   tests/fuzz/run_reader_fuzzers.sh [seconds-per-target [build-dir [target...]]]
 #       defaults: 60 s, build-reader-fuzz/, every target
@@ -86,20 +86,35 @@ while [ ${#pids[@]} -gt 0 ]; do wait_oldest; done
 [ "$build_failed" = 0 ] || { echo "reader fuzzers: a target failed to build"; exit 1; }
 [ ${#names[@]} -gt 0 ] || { echo "reader fuzzers: no target selected"; exit 1; }
 
+# Two targets at a time (each fuzzer is one process: 2 cores), each for `seconds`.
+run_target() {  # runs target i; its status goes to $out/<name>.status
+  local name=${names[$1]}
+  mkdir -p "$out/corpus/$name"
+  set +e
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$out/$name" -max_total_time="$seconds" -rss_limit_mb=1024 -timeout="${FUZZ_TIMEOUT:-10}" -max_len="${lengths[$1]}" \
+    -print_final_stats=1 -artifact_prefix="$out/findings/$name-" \
+    "$out/corpus/$name" "$root/tests/fuzz/corpus/$name" >"$out/$name.log" 2>&1
+  echo $? >"$out/$name.status"
+}
+running=()
+for i in "${!names[@]}"; do
+  echo "=== ${names[$i]}: ${seconds} s, RSS limit 1024 MB, inputs up to ${lengths[$i]} bytes"
+  if [ ${#running[@]} -ge 2 ]; then
+    wait "${running[0]}"
+    running=("${running[@]:1}")
+  fi
+  run_target "$i" &
+  running+=($!)
+done
+wait
+
 failed=()
 summary=()
 for i in "${!names[@]}"; do
   name=${names[$i]}
-  mkdir -p "$out/corpus/$name"
-  echo "=== $name: ${seconds} s, RSS limit 1024 MB, inputs up to ${lengths[$i]} bytes"
   log=$out/$name.log
-  set +e
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$out/$name" -max_total_time="$seconds" -rss_limit_mb=1024 -timeout="${FUZZ_TIMEOUT:-10}" -max_len="${lengths[$i]}" \
-    -print_final_stats=1 -artifact_prefix="$out/findings/$name-" \
-    "$out/corpus/$name" "$root/tests/fuzz/corpus/$name" >"$log" 2>&1
-  status=$?
-  set -e
+  status=$(cat "$out/$name.status")
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   took=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p' "$log" | tail -1)
   corpus=$(find "$out/corpus/$name" -type f | wc -l)

@@ -40,7 +40,9 @@
 #include "tapegrad/optim/conjugate_gradient.hpp"
 #include "tapegrad/optim/dataset.hpp"
 #include "tapegrad/optim/lbfgs.hpp"
+#include "tapegrad/optim/least_squares.hpp"
 #include "tapegrad/optim/minimize.hpp"
+#include "tapegrad/optim/newton_cg.hpp"
 #include "tapegrad/optim/train.hpp"
 
 namespace tapegrad::distributed {
@@ -143,8 +145,8 @@ optim::Dataset<T> shard(const optim::Dataset<T>& all, const optim::Collective& g
   return all.subset(optim::shard_rows(all.size(), group.rank(), group.size()));
 }
 
-/// f_r on this rank, summed over the ranks: the objective minimize, lbfgs and
-/// conjugate_gradient accept (optim::SummedObjective).
+/// f_r on this rank, summed over the ranks: the objective minimize, lbfgs,
+/// conjugate_gradient and newton_cg accept (optim::SummedObjective).
 template <class F>
 optim::SummedObjective<std::decay_t<F>> over_ranks(optim::Collective& group, F&& f) {
   return optim::SummedObjective<std::decay_t<F>>(group, std::forward<F>(f));
@@ -169,17 +171,22 @@ Options rank_options(optim::Collective& group, const Options& options) {
   return o;
 }
 
+/// Throws RankError on every rank unless the start point has the same size on all.
+inline void same_size_on_every_rank(optim::Collective& group, Eigen::Index n) {
+  const auto size = static_cast<std::int64_t>(n);
+  const std::int64_t smallest = group.min(size);
+  if (smallest != -group.min(-size))
+    throw RankError("the start point has different sizes on different ranks (smallest " + std::to_string(smallest) +
+                    ")");
+}
+
 /// Runs solve(objective, w0) on every rank from rank 0's w0, and checks that every rank
 /// ends at the same point.
 template <class F, class Derived, class Solve>
 auto solve_on_ranks(optim::Collective& group, F&& f, const Eigen::MatrixBase<Derived>& w0, Solve&& solve) {
   using T = typename Derived::Scalar;
   Eigen::VectorX<T> start = w0;
-  auto size = static_cast<std::int64_t>(start.size());
-  const std::int64_t smallest = group.min(size);
-  if (smallest != -group.min(-size))
-    throw RankError("the start point has different sizes on different ranks (smallest " + std::to_string(smallest) +
-                    ")");
+  same_size_on_every_rank(group, start.size());
   optim::detail::broadcast_values<T>(group, start);
   auto objective = over_ranks(group, std::forward<F>(f));
   auto result = solve(objective, start);
@@ -217,6 +224,33 @@ optim::MinimizeResult<T> conjugate_gradient(optim::Collective& group, F&& f, con
   return detail::solve_on_ranks(group, std::forward<F>(f), x0, [&](auto& objective, const auto& start) {
     return optim::conjugate_gradient(objective, start, o);
   });
+}
+
+/// optim::newton_cg of sum_r f_r over the ranks of `group`, from rank 0's x0 (the
+/// Hessian-vector products are summed too).
+template <class F, class Derived, class T = typename Derived::Scalar>
+optim::MinimizeResult<T> newton_cg(optim::Collective& group, F&& f, const Eigen::MatrixBase<Derived>& x0,
+                                   const optim::NewtonCgOptions<T>& options = {}) {
+  const auto o = detail::rank_options(group, options);
+  return detail::solve_on_ranks(group, std::forward<F>(f), x0, [&](auto& objective, const auto& start) {
+    return optim::newton_cg(objective, start, o);
+  });
+}
+
+/// optim::least_squares of the residuals of every rank, stacked in rank order
+/// (optim::StackedResiduals), from rank 0's x0: each rank evaluates its residuals and
+/// their Jacobian, and every rank takes the same step on the gathered ones.
+template <class R, class Derived, class T = typename Derived::Scalar>
+optim::LeastSquaresResult<T> least_squares(optim::Collective& group, R&& r, const Eigen::MatrixBase<Derived>& x0,
+                                           const optim::LeastSquaresOptions<T>& options = {}) {
+  const auto o = detail::rank_options(group, options);
+  Eigen::VectorX<T> start = x0;
+  detail::same_size_on_every_rank(group, start.size());
+  optim::detail::broadcast_values<T>(group, start);
+  optim::StackedResiduals<std::decay_t<R>> residuals(group, std::forward<R>(r));
+  auto result = optim::least_squares(residuals, start, o);
+  optim::detail::check_same_on_every_rank(group, result.w, "the final points");
+  return result;
 }
 
 /// optim::train with options.collective = &group: `data` is this rank's shard.

@@ -30,6 +30,7 @@
 
 #include "tapegrad/core/errors.hpp"
 #include "tapegrad/core/functional.hpp"
+#include "tapegrad/core/hessian.hpp"
 
 namespace tapegrad::optim {
 
@@ -162,7 +163,7 @@ void check_same_on_every_rank(Collective& group, const Eigen::VectorX<T>& values
 }  // namespace detail
 
 /// An objective that is the sum over ranks of each rank's part f_r(w): minimize() and the
-/// solvers (lbfgs, conjugate_gradient) evaluate it with one allreduce of (L, g) per
+/// solvers (lbfgs, conjugate_gradient, newton_cg) evaluate it with one allreduce of (L, g) per
 /// evaluation, so every rank sees the same L and g and takes the same step. Each rank's
 /// f is what value_and_gradient takes (e.g. the loss over its shard, divided by the
 /// global N for a mean). Build it with distributed::over_ranks.
@@ -194,6 +195,25 @@ class SummedObjective {
     return buffer[0];
   }
 
+  /// sum_r H_r v at w (newton_cg's products), the same on every rank; a rank whose f
+  /// throws makes every rank throw the same RankError.
+  template <class T>
+  Eigen::VectorX<T> hessian_vector_product(const Eigen::VectorX<T>& w, const Eigen::VectorX<T>& v) {
+    const Eigen::Index n = w.size();
+    Eigen::VectorX<T> buffer = Eigen::VectorX<T>::Zero(n + 1);  // [H v, failed]
+    std::exception_ptr error;
+    try {
+      buffer.head(n) = tapegrad::hessian_vector_product(f_, w, v);
+    } catch (...) {
+      error = std::current_exception();
+      buffer.head(n).setZero();
+      buffer[n] = T(1);
+    }
+    detail::sum_over(*group_, buffer.data(), static_cast<std::size_t>(n + 1));
+    if (buffer[n] != T(0)) detail::agree(*group_, error);
+    return buffer.head(n);
+  }
+
   /// The group the parts are summed over.
   Collective& group() const noexcept { return *group_; }
 
@@ -202,7 +222,55 @@ class SummedObjective {
   F f_;
 };
 
+/// Residual functions whose residuals are those of every rank, stacked in rank order:
+/// least_squares() evaluates each rank's residuals r_r(w) and their Jacobian J_r there
+/// and gathers them on every rank (an allreduce of m values, and of m x n for J), then
+/// takes the same Levenberg-Marquardt step on every rank. Build it with
+/// distributed::least_squares.
+template <class R>
+class StackedResiduals {
+ public:
+  /// r_r on this rank, stacked over `group`.
+  StackedResiduals(Collective& group, R r) : group_(&group), r_(std::move(r)) {}
+  /// This rank's residual function.
+  R& local() noexcept { return r_; }
+  /// The group whose residuals are stacked.
+  Collective& group() const noexcept { return *group_; }
+
+ private:
+  Collective* group_;
+  R r_;
+};
+
 namespace detail {
+
+template <class R>
+struct is_stacked_residuals : std::false_type {};
+template <class R>
+struct is_stacked_residuals<StackedResiduals<R>> : std::true_type {};
+
+/// Every rank's rows of `mine` (m_r x c; c the same on all ranks), stacked in rank order,
+/// on every rank; a rank whose `error` is set (its rows then unused) makes every rank
+/// throw the same RankError.
+template <class T>
+Eigen::MatrixX<T> stack_rows(Collective& group, const Eigen::MatrixX<T>& mine, Eigen::Index columns,
+                             const std::exception_ptr& error) {
+  const int ranks = group.size(), rank = group.rank();
+  std::vector<std::int64_t> counts(static_cast<std::size_t>(ranks) + 1, 0);  // [m_0 .. m_{P-1}, failed]
+  counts[static_cast<std::size_t>(rank)] = error ? 0 : static_cast<std::int64_t>(mine.rows());
+  counts.back() = error ? 1 : 0;
+  group.sum(counts.data(), counts.size());
+  if (counts.back() != 0) agree(group, error);
+  std::int64_t rows = 0, offset = 0;
+  for (int q = 0; q < ranks; ++q) {
+    if (q == rank) offset = rows;
+    rows += counts[static_cast<std::size_t>(q)];
+  }
+  Eigen::MatrixX<T> all = Eigen::MatrixX<T>::Zero(static_cast<Eigen::Index>(rows), columns);
+  if (mine.rows() > 0) all.middleRows(static_cast<Eigen::Index>(offset), mine.rows()) = mine;
+  sum_over(group, all.data(), static_cast<std::size_t>(all.size()));
+  return all;
+}
 
 template <class F>
 struct is_summed_objective : std::false_type {};
@@ -217,6 +285,16 @@ T evaluate_objective(F& f, const Eigen::VectorX<T>& w, Eigen::VectorX<T>& g) {
     return f.value_and_gradient(w, g);
   else
     return value_and_gradient(f, w, g);
+}
+
+/// H v of the objective at w: hessian_vector_product for a function, the sum over ranks
+/// for a SummedObjective (newton_cg's one place).
+template <class F, class T>
+Eigen::VectorX<T> objective_hessian_vector_product(F& f, const Eigen::VectorX<T>& w, const Eigen::VectorX<T>& v) {
+  if constexpr (is_summed_objective<std::remove_cv_t<F>>::value)
+    return f.hessian_vector_product(w, v);
+  else
+    return tapegrad::hessian_vector_product(f, w, v);
 }
 
 }  // namespace detail

@@ -207,7 +207,7 @@ class LeastSquaresDriver {
   void evaluate() {
     if (out_.function_evaluations == 0) loss_ = residuals_at(w_, res_);
     if (!is_finite(loss_) || fresh_jacobian_) return;
-    out_.jacobian = jacobian(r_, w_);
+    out_.jacobian = jacobian_at(w_);
     ++out_.gradient_evaluations;
     if (out_.jacobian.rows() != res_.size())
       throw_invalid_argument("least_squares: r returned " + std::to_string(res_.size()) +
@@ -238,22 +238,54 @@ class LeastSquaresDriver {
     out_.residuals = res_;
   }
 
-  /// (1/2)||r(w)||^2, writing r(w) into res; r recorded on this driver's tape, values only.
+  /// (1/2)||r(w)||^2, writing r(w) into res (with StackedResiduals: every rank's,
+  /// stacked in rank order).
   T residuals_at(const Eigen::VectorX<T>& w, Eigen::VectorX<T>& res) {
     ++out_.function_evaluations;
-    TapeScope<T> scope(tape_);
-    tape_.clear();
-    inputs_.resize(w.size());
-    tape_.variables(w.data(), static_cast<std::size_t>(w.size()), inputs_.data());
-    const auto values = r_(std::as_const(inputs_));
-    res.resize(static_cast<Eigen::Index>(values.size()));
-    Eigen::Index i = 0;
-    for (const auto& v : values) res[i++] = Var<T>(v).value();  // an Eigen vector or a std::vector
+    if constexpr (is_stacked_residuals<R>::value) {
+      std::exception_ptr error;
+      try {
+        local_residuals_at(r_.local(), w, res);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      res = stack_rows<T>(r_.group(), res, 1, error);
+    } else {
+      local_residuals_at(r_, w, res);
+    }
     if (res.size() == 0) throw_invalid_argument("least_squares: r returned no residuals; expected m >= 1");
     return res.squaredNorm() / T(2);
   }
 
  private:
+  /// r(w) into res; r recorded on this driver's tape, values only.
+  template <class F>
+  void local_residuals_at(F& r, const Eigen::VectorX<T>& w, Eigen::VectorX<T>& res) {
+    TapeScope<T> scope(tape_);
+    tape_.clear();
+    inputs_.resize(w.size());
+    tape_.variables(w.data(), static_cast<std::size_t>(w.size()), inputs_.data());
+    const auto values = r(std::as_const(inputs_));
+    res.resize(static_cast<Eigen::Index>(values.size()));
+    Eigen::Index i = 0;
+    for (const auto& v : values) res[i++] = Var<T>(v).value();  // an Eigen vector or a std::vector
+  }
+  /// J(w) (with StackedResiduals: every rank's rows, stacked in rank order).
+  Eigen::MatrixX<T> jacobian_at(const Eigen::VectorX<T>& w) {
+    if constexpr (is_stacked_residuals<R>::value) {
+      Eigen::MatrixX<T> mine;
+      std::exception_ptr error;
+      try {
+        mine = jacobian(r_.local(), w);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      return stack_rows<T>(r_.group(), mine, w.size(), error);
+    } else {
+      return jacobian(r_, w);
+    }
+  }
+
   /// What a trial step did: the gain ratio's parts and whether the point was taken.
   struct Trial {
     T actual, predicted, ratio;  // relative decreases of ||r||^2 (MINPACK's actred, prered)
@@ -403,7 +435,7 @@ LeastSquaresResult<T> least_squares(R&& r, const Eigen::MatrixBase<Derived>& x0,
                                     const LeastSquaresOptions<T>& options = {}) {
   static_assert(Derived::ColsAtCompileTime == 1, "x0 must be a column vector");
   static_assert(!detail::is_summed_objective<std::decay_t<R>>::value,
-                "least_squares does not sum over ranks yet: minimize the sum of squares with lbfgs");
+                "least_squares takes residuals, not a summed objective: use distributed::least_squares");
   detail::require_start_point(x0, "least_squares", "x0");
   detail::require_nonnegative(options.loss_tolerance, "least_squares: loss_tolerance");
   detail::require_nonnegative(options.step_tolerance, "least_squares: step_tolerance");

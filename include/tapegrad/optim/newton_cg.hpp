@@ -76,7 +76,7 @@ class NewtonCgDriver : public SolverDriver<NewtonCgDriver<F, T>, F, T> {
   /// H v at w, counted.
   void product(const Eigen::VectorX<T>& v, Eigen::VectorX<T>& hv) {
     ++this->r_.hessian_vector_products;
-    hv = hessian_vector_product(this->f_, this->w_, v);
+    hv = objective_hessian_vector_product(this->f_, this->w_, v);
   }
 
   /// Steihaug's CG: p_ within the radius, and the model's predicted decrease m(0) - m(p).
@@ -130,8 +130,6 @@ class NewtonCgDriver : public SolverDriver<NewtonCgDriver<F, T>, F, T> {
 template <class F, class Derived, class T = typename Derived::Scalar>
 MinimizeResult<T> newton_cg(F&& f, const Eigen::MatrixBase<Derived>& x0, const NewtonCgOptions<T>& options = {}) {
   static_assert(Derived::ColsAtCompileTime == 1, "x0 must be a column vector");
-  static_assert(!detail::is_summed_objective<std::decay_t<F>>::value,
-                "newton_cg does not sum Hessian-vector products over ranks yet: use lbfgs or conjugate_gradient");
   detail::check_solver(x0, options, "newton_cg");
   detail::require_positive(options.initial_radius, "newton_cg: initial_radius");
   detail::require_positive(options.max_radius, "newton_cg: max_radius");
