@@ -44,13 +44,10 @@ int main() {
   // (z - y) each time: together 2(z - y).
   std::printf("the tape (each statement <- its arguments, with the stored partials):\n");
   const char* names[] = {"", "x", "w", "z", "L"};
-  std::size_t arg = 0;
-  for (tapegrad::Index slot = 1; slot <= tape.size(); ++slot) {
-    const unsigned k = tape.arity_at(slot);
-    std::printf("  %s  %s", names[slot], k == 0 ? "input" : "<-");
-    for (unsigned j = 0; j < k; ++j, ++arg)
-      std::printf("%s %s (partial %g)", j ? "," : "", names[tape.argument_indices()[arg]],
-                  tape.argument_partials()[arg]);
+  for (const tapegrad::Statement<double>& s : tapegrad::statements(tape)) {
+    std::printf("  %s  %s", names[s.slot], s.arity == 0 ? "input" : "<-");
+    for (unsigned j = 0; j < s.arity; ++j)
+      std::printf("%s %s (partial %g)", j ? "," : "", names[s.argument(j)], s.partial(j));
     std::printf("\n");
   }
 

@@ -14,6 +14,7 @@
 #include "tapegrad/core/math.hpp"
 #include "tapegrad/core/mixed_products.hpp"
 #include "tapegrad/core/num_traits.hpp"
+#include "tapegrad/core/statements.hpp"
 #include "tapegrad/core/tape.hpp"
 #include "tapegrad/core/var.hpp"
 

@@ -77,6 +77,9 @@ int run() {
     expect(a.grad() == a.grad() && b.grad() == b.grad(), "Var gradient");
     std::string printed = std::to_string(static_cast<double>(tapegrad::value(a * b)));
     expect(!printed.empty(), "value of an expression");
+    unsigned arguments = 0;
+    for (const tapegrad::Statement<T>& s : tapegrad::statements(tape)) arguments += s.arity;
+    expect(arguments == tape.argument_count(), "walking the statements");
   }
   // Forward mode with K tangents.
   {

@@ -19,6 +19,8 @@
 namespace expression_tests {
 
 using tapegrad::Index;
+using tapegrad::Statement;
+using tapegrad::statements;
 using tapegrad::Tape;
 using tapegrad::Var;
 namespace td = tapegrad::detail;
@@ -44,18 +46,24 @@ auto product_of(const Var<T>* v) {
   }
 }
 
-// The arguments and partials of the last statement recorded (slot tape.size()).
+// The arguments and partials of the last statement recorded (slot tape.size()), through
+// the tape's statement walker (core/statements.hpp).
+template <class T>
+Statement<T> last_statement(const Tape<T>& tape) {
+  Statement<T> last;
+  for (const Statement<T>& s : statements(tape)) last = s;
+  REQUIRE(last.slot == static_cast<Index>(tape.size()));
+  return last;
+}
 template <class T>
 std::vector<Index> last_indices(const Tape<T>& tape) {
-  const std::size_t k = tape.arity_at(static_cast<Index>(tape.size()));
-  const Index* p = tape.argument_indices() + (tape.argument_count() - k);
-  return std::vector<Index>(p, p + k);
+  const Statement<T> s = last_statement(tape);
+  return std::vector<Index>(s.indices, s.indices + s.arity);
 }
 template <class T>
 std::vector<T> last_partials(const Tape<T>& tape) {
-  const std::size_t k = tape.arity_at(static_cast<Index>(tape.size()));
-  const T* p = tape.argument_partials() + (tape.argument_count() - k);
-  return std::vector<T>(p, p + k);
+  const Statement<T> s = last_statement(tape);
+  return std::vector<T>(s.partials, s.partials + s.arity);
 }
 
 // Neither a Var nor a node: the trait must say no even with the right member names.

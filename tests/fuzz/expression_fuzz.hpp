@@ -83,6 +83,7 @@
 #include <vector>
 
 #include "tapegrad/core/math.hpp"
+#include "tapegrad/core/statements.hpp"
 
 namespace tapegrad_fuzz {
 
@@ -1140,20 +1141,18 @@ class Checker {
   /// abs_adj_[i] = |g|_abs for input i: the reverse sweep again, with every partial
   /// replaced by its absolute value. It bounds the terms whose sum the sweep computes,
   /// so 16 eps |g|_abs bounds the sweep's rounding error. Runs on the long double tape
-  /// (its partials are the accurate ones), through the raw tape arrays (every
-  /// statement here is a scalar one: arity <= kFoldLimit).
+  /// (its partials are the accurate ones), through the tape's statement walker (every
+  /// statement here is a scalar one or an input).
   void absolute_adjoints(tapegrad::Index top) {
     const std::size_t slots = tape_ld_.size() + 1;
-    offset_.assign(slots + 1, 0);
-    for (std::size_t i = 1; i < slots; ++i)
-      offset_[i + 1] = offset_[i] + tape_ld_.arity_at(static_cast<tapegrad::Index>(i));
+    statement_of_.assign(slots, tapegrad::Statement<long double>{});
+    for (const auto& s : tapegrad::statements(tape_ld_)) statement_of_[static_cast<std::size_t>(s.slot)] = s;
     abs_.assign(slots, 0.0L);
     if (top != 0) abs_[top] = 1;
-    const tapegrad::Index* index = tape_ld_.argument_indices();
-    const long double* partial = tape_ld_.argument_partials();
     for (std::size_t i = top; i > 0; --i) {
       if (abs_[i] == 0) continue;
-      for (std::size_t j = offset_[i]; j < offset_[i + 1]; ++j) abs_[index[j]] += std::abs(partial[j]) * abs_[i];
+      const auto& s = statement_of_[i];
+      for (unsigned j = 0; j < s.arity; ++j) abs_[s.argument(j)] += std::abs(s.partial(j)) * abs_[i];
     }
     abs_adj_.resize(xv_ld_.size());
     for (std::size_t i = 0; i < xv_ld_.size(); ++i) abs_adj_[i] = abs_[xv_ld_[i].index()];
@@ -1191,7 +1190,7 @@ class Checker {
   std::vector<double> x_d_, probe_d_;
   std::vector<long double> x_ld_, value_ld_, probe_, g_ld_, fd_, e_fd_, side_, phase_, abs_, abs_adj_, adj_ld_;
   std::vector<char> moved_;  // node k's value changed at some point of the current input
-  std::vector<std::size_t> offset_;
+  std::vector<tapegrad::Statement<long double>> statement_of_;
   bool crossed_ = false, aliased_ = false;
   std::vector<tapegrad::Var<double>> xv_, var_;
   std::vector<tapegrad::Var<long double>> xv_ld_, var_ld_;

@@ -102,6 +102,9 @@ TAPEGRAD_INLINE bool is_zero_adjoint(const T& a) noexcept {
   return a == T(0);
 }
 
+template <class T>
+class StatementRange;  // core/statements.hpp: walks a tape's statements
+
 /// Records operations on Var<T> and computes adjoints by one reverse sweep.
 /// Not copyable or movable: Vars and the thread's active-tape pointer refer to it.
 template <class T>
@@ -384,8 +387,8 @@ class Tape : public detail::TapeOwnership<T> {
   /// Raw view of the adjoints (valid after backward; size() + 1 slots). For extensions.
   const T* adjoints() const noexcept { return adjoint_.data(); }
   /// Number of arguments stored for slot i: k for a scalar statement, 0 for an
-  /// independent variable and for the slots of a custom statement. For tape walkers
-  /// (io/dot.hpp): the arguments of slot i follow those of slots 1 .. i-1.
+  /// independent variable and for the slots of a custom statement (to walk a tape's
+  /// statements with their arguments: tapegrad::statements, core/statements.hpp).
   unsigned arity_at(Index i) const noexcept { return code_at(i) >> detail::kArgumentShift; }
   /// True if slot i is an output of a custom statement (a matrix statement, a user
   /// primitive, or a block of inputs recorded by variables()).
@@ -395,12 +398,14 @@ class Tape : public detail::TapeOwnership<T> {
   /// The sweep hints of the scalar statement in slot i: detail::kChainFlag, kHoldFlag and
   /// kFlushFlag bits (see the file comment); 0 for other slots. For tests and tools.
   unsigned hints_at(Index i) const noexcept { return custom_at(i) ? 0u : code_at(i) & detail::kHintMask; }
+
+ private:
+  friend class StatementRange<T>;  // walks the argument arrays (core/statements.hpp)
   /// Argument indices and partials of all statements, in recording order.
   const Index* argument_indices() const noexcept { return arg_index_.data(); }
   /// See argument_indices().
   const T* argument_partials() const noexcept { return arg_partial_.data(); }
 
- private:
   unsigned code_at(Index i) const noexcept { return static_cast<unsigned>(arity_.data()[i]); }
 
   /// Writes the arguments of one statement straight into the tape arrays.

@@ -32,6 +32,7 @@
 
 #include "tapegrad/core/errors.hpp"
 #include "tapegrad/core/expression.hpp"
+#include "tapegrad/core/statements.hpp"
 #include "tapegrad/core/tape.hpp"
 #include "tapegrad/core/var.hpp"
 
@@ -107,22 +108,21 @@ std::string number(const T& value, int precision) {
 template <class T>
 void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const DotNames<T>& names,
            const DotOptions& options) {
-  // A custom block's slots below its top slot (custom_at and not custom_top_at).
-  auto inner = [&tape](std::size_t i) {
-    return tape.custom_at(static_cast<Index>(i)) && !tape.custom_top_at(static_cast<Index>(i));
-  };
   const std::size_t slots = tape.size() + 1;  // slot 0 is the sink
-  const Index* arg_index = tape.argument_indices();
-  const T* arg_partial = tape.argument_partials();
 
-  // Where each slot's arguments start, and the first slot of each custom block.
-  std::vector<std::size_t> first_arg(slots);
+  // Each slot's statement (core/statements.hpp): its arguments, and the first slot of
+  // each custom block.
+  std::vector<Statement<T>> statement_of(slots);
   std::vector<Index> block_first(slots);
-  for (std::size_t i = 0, p = 0; i < slots; ++i) {
-    first_arg[i] = p;
-    p += tape.arity_at(static_cast<Index>(i));
-    block_first[i] = static_cast<Index>(i > 0 && inner(i - 1) ? block_first[i - 1] : i);
-  }
+  for (const Statement<T>& s : statements(tape))
+    for (Index i = s.first; i <= s.slot; ++i) {
+      statement_of[static_cast<std::size_t>(i)] = s;
+      block_first[static_cast<std::size_t>(i)] = s.first;
+    }
+  const auto argument = [&](std::size_t i, unsigned j) { return statement_of[i].argument(j); };
+  const auto custom = [&](std::size_t i) { return statement_of[i].kind == StatementKind::custom; };
+  // A custom block's slots below its top slot.
+  const auto inner = [&](std::size_t i) { return custom(i) && static_cast<Index>(i) != statement_of[i].slot; };
 
   // Which slots to draw: all, or those the root depends on (walking down from it).
   std::size_t top = slots - 1;
@@ -132,8 +132,8 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
     if (top != 0) keep[top] = 1;
     while (inner(top)) ++top;  // a root inside a block
     for (std::size_t i = top; i > 0; --i) {
-      const unsigned k = tape.arity_at(static_cast<Index>(i));
-      if (tape.custom_at(static_cast<Index>(i))) {  // a custom block is one statement: kept whole if any slot is
+      const unsigned k = statement_of[i].arity;
+      if (custom(i)) {  // a custom block is one statement: kept whole if any slot is
         const std::size_t b = block_first[i];
         bool any = false;
         for (std::size_t s = b; s <= i; ++s) any = any || keep[s];
@@ -142,7 +142,7 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
         continue;
       }
       if (!keep[i]) continue;
-      for (std::size_t j = first_arg[i]; j < first_arg[i] + k; ++j) keep[arg_index[j]] = 1;
+      for (unsigned j = 0; j < k; ++j) keep[argument(i, j)] = 1;
     }
     keep[0] = 0;
   }
@@ -155,7 +155,7 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
       << "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];\n";
 
   auto node = [&](std::size_t i, const std::string& indent) {
-    const unsigned k = tape.arity_at(static_cast<Index>(i));
+    const unsigned k = statement_of[i].arity;
     std::string label, style;
     if (const auto* entry = names.find(static_cast<Index>(i))) {
       label = escape(entry->name);
@@ -163,7 +163,7 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
     } else {
       label = "v" + std::to_string(i);
     }
-    if (tape.custom_at(static_cast<Index>(i))) {
+    if (custom(i)) {
       label += "\\ncustom";
       style = "shape=box, style=filled, fillcolor=\"#fde7cf\"";
     } else if (k == 0) {
@@ -171,7 +171,7 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
       style = "shape=box, style=\"rounded,filled\", fillcolor=\"#dbe9f6\"";
     } else {
       std::size_t constants = 0;
-      for (std::size_t j = first_arg[i]; j < first_arg[i] + k; ++j) constants += arg_index[j] == 0;
+      for (unsigned j = 0; j < k; ++j) constants += argument(i, j) == 0;
       label += "\\n" + std::to_string(k) + (k == 1 ? " argument" : " arguments");
       if (constants != 0) label += " (" + std::to_string(constants) + " constant)";
       style = "shape=ellipse";
@@ -185,7 +185,7 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
   std::ostringstream edges;
   for (std::size_t i = 1; i <= top && top != 0; ++i) {
     if (!keep[i]) continue;
-    if (tape.custom_at(static_cast<Index>(i))) {  // the whole custom block i .. its top slot
+    if (custom(i)) {  // the whole custom block i .. its top slot
       std::size_t end = i;
       while (inner(end)) ++end;
       out << "  subgraph cluster_" << i << " {\n    label=\"custom statement, " << (end - i + 1)
@@ -198,18 +198,20 @@ void write(std::ostream& out, const Tape<T>& tape, const Var<T>* root, const Dot
     }
     node(i, "  ");
     ++node_count;
-    const unsigned k = tape.arity_at(static_cast<Index>(i));
+    const unsigned k = statement_of[i].arity;
     // One edge per distinct argument, carrying the sum of its partials.
     std::vector<std::pair<Index, T>> args;
-    for (std::size_t j = first_arg[i]; j < first_arg[i] + k; ++j) {
-      if (arg_index[j] == 0) continue;
+    for (unsigned j = 0; j < k; ++j) {
+      const Index from = argument(i, j);
+      const T& partial = statement_of[i].partial(j);
+      if (from == 0) continue;
       bool merged = false;
       for (auto& a : args) {
-        if (a.first != arg_index[j]) continue;
-        a.second += arg_partial[j];
+        if (a.first != from) continue;
+        a.second += partial;
         merged = true;
       }
-      if (!merged) args.emplace_back(arg_index[j], arg_partial[j]);
+      if (!merged) args.emplace_back(from, partial);
     }
     for (const auto& a : args) {
       edges << "  v" << a.first << " -> v" << i;
