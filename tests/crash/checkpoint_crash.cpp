@@ -233,16 +233,29 @@ Outcome run_child(const Problem& p, const std::string& path, const std::string& 
   const pid_t pid = ::fork();
   if (pid < 0) fail(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) ::_exit(child_main(p, path, result, log, max_steps));
-  if (kill_after) {
-    timespec delay{};
-    delay.tv_sec = static_cast<time_t>(*kill_after);
-    delay.tv_nsec = static_cast<long>((*kill_after - static_cast<double>(delay.tv_sec)) * 1e9);
-    while (::nanosleep(&delay, &delay) != 0 && errno == EINTR) {
-    }
-    ::kill(pid, SIGKILL);  // harmless if it has exited already: it is not reaped yet
-  }
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
+  bool reaped = false;
+  if (kill_after) {
+    // Sleep in pieces of at most a millisecond, looking whether the child has ended in
+    // between: a long delay then costs no more than the child's life.
+    for (;;) {
+      const pid_t done = ::waitpid(pid, &status, WNOHANG);
+      if (done < 0 && errno != EINTR) fail(std::string("waitpid: ") + std::strerror(errno));
+      if (done == pid) {
+        reaped = true;
+        break;
+      }
+      const double left = *kill_after - seconds_since(t0);
+      if (left <= 0) break;
+      const double piece = std::min(left, 1e-3);
+      timespec delay{};
+      delay.tv_nsec = static_cast<long>(piece * 1e9);
+      while (::nanosleep(&delay, &delay) != 0 && errno == EINTR) {
+      }
+    }
+    if (!reaped) ::kill(pid, SIGKILL);  // harmless if it has exited since: it is not reaped yet
+  }
+  while (!reaped && ::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) fail(std::string("waitpid: ") + std::strerror(errno));
   Outcome o;
   o.seconds = seconds_since(t0);
@@ -377,24 +390,57 @@ int main(int argc, char** argv) {
   //    the uninterrupted run and c is the time to the first durable write (startup and one
   //    or two writes: 5-40 ms here, with the disk's fsync latency of the moment). With
   //    u uniform the mean advance is rate (D - c)^2 / (2 D); D is set so that it is 1/90
-  //    of the run, with c estimated from the kills so far (the median of L - advance /
-  //    rate): 30-80 kills, at moments spread over the whole run, whatever the disk and
-  //    the build. (Delays uniform over the whole run's time would end after 2-4 kills.)
-  //    Before some restarts the newest checkpoint is damaged.
+  //    of the run: 30-80 kills, at moments spread over the whole run, whatever the disk,
+  //    the build and the load. (Delays uniform over the whole run's time would end after
+  //    2-4 kills.) Before some restarts the newest checkpoint is damaged.
+  //    c is fitted to what the last children actually advanced: the c for which the
+  //    model's mean advance over their delay scales equals the observed mean. Every child
+  //    counts, those that advanced nothing too: fitting c only to the children that
+  //    advanced (as this test once did) keeps the lucky ones, those whose fsyncs were
+  //    fast; on a CI disk whose fsyncs slowed down during the kills, D then stayed near c
+  //    and 300 children advanced the run by less than its 2520 steps. With no advance at
+  //    all the fit gives c = D, and D grows every attempt until children advance again.
   const std::int64_t total_steps =
       optim::load_checkpoint<double>((dir / "reference" / "a.ckpt").string()).position.steps;
   const double write_time = write_seconds(dir, fs::file_size(dir / "reference" / "a.ckpt"));
   const double rate = static_cast<double>(total_steps) / run_seconds;
-  std::vector<double> overheads;  // estimates of c
-  const auto delay_scale = [&] {
-    double c = 2 * write_time + 0.002;
-    if (!overheads.empty()) {
-      std::vector<double> sorted = overheads;
-      std::sort(sorted.begin(), sorted.end());
-      c = sorted[sorted.size() / 2];
+  struct Life {
+    double delay_scale;  // D
+    double advance;      // steps
+  };
+  std::vector<Life> lives;  // of the children killed so far
+  constexpr std::size_t fit_window = 12;
+  // The model's mean advance over the window's children if the overhead were c.
+  const auto mean_model_advance = [&](double c, std::size_t first) {
+    double sum = 0;
+    for (std::size_t i = first; i < lives.size(); ++i) {
+      const double live = std::max(lives[i].delay_scale - c, 0.0);
+      sum += rate * live * live / (2 * lives[i].delay_scale);
     }
+    return sum / static_cast<double>(lives.size() - first);
+  };
+  const auto fitted_overhead = [&] {
+    if (lives.empty()) return 2 * write_time + 0.002;
+    const std::size_t first = lives.size() > fit_window ? lives.size() - fit_window : 0;
+    double observed = 0, high = 0;
+    for (std::size_t i = first; i < lives.size(); ++i) {
+      observed += lives[i].advance;
+      high = std::max(high, lives[i].delay_scale);
+    }
+    observed /= static_cast<double>(lives.size() - first);
+    double low = 0;  // mean_model_advance falls from low to high, where it is 0
+    for (int i = 0; i < 60; ++i) {
+      const double mid = (low + high) / 2;
+      (mean_model_advance(mid, first) > observed ? low : high) = mid;
+    }
+    return (low + high) / 2;
+  };
+  double last_overhead = 0;
+  const auto delay_scale = [&] {
+    const double c = last_overhead = fitted_overhead();
     const double b = 2 * c + run_seconds / 45;  // D^2 - b D + c^2 = 0
-    return std::min((b + std::sqrt(b * b - 4 * c * c)) / 2, run_seconds);
+    // Capped far above need (a child given 30 uninterrupted runs' time finishes).
+    return std::min((b + std::sqrt(b * b - 4 * c * c)) / 2, 30 * run_seconds);
   };
   double smallest_delay_scale = 1e9, largest_delay_scale = 0;
   const std::string path = (dir / "crashed" / "b.ckpt").string();
@@ -488,10 +534,8 @@ int main(int argc, char** argv) {
       if (warned) ++fallbacks;
     }
     // What this child's life says about c (see above).
-    if (!finished) {
-      const auto advanced = static_cast<double>(newest_steps(path) - steps_before);
-      if (advanced > 0) overheads.push_back(o.seconds - advanced / rate);
-    }
+    if (!finished)
+      lives.push_back({max_delay, static_cast<double>(std::max<std::int64_t>(newest_steps(path) - steps_before, 0))});
     // The test damages only the newest file, never path.1: an unusable path.1 can only be
     // a damaged newest file that a later write rotated over the usable older one, which
     // leaves no fallback (and a kill inside that write, none at all: see below).
@@ -509,10 +553,11 @@ int main(int argc, char** argv) {
       "%d kills (%d during a checkpoint write), %d resumes, %d fresh starts, %d damaged newest checkpoints "
       "(%d flipped bits, %d cuts) -> %d warnings and fallbacks, %d one-step checks; %d attempts; uninterrupted run "
       "%.3f s, "
-      "%ld epochs, %ld steps, checkpoint write %.2f ms, kill delays in [0, D], D from %.1f to %.1f ms; %.2f s in all\n",
+      "%ld epochs, %ld steps, checkpoint write %.2f ms, kill delays in [0, D], D from %.1f to %.1f ms (last fitted c "
+      "%.1f ms); %.2f s in all\n",
       kills, kills_in_write, resumes, fresh_starts, flips + truncations, flips, truncations, fallbacks, one_step_checks,
       attempt - 1, run_seconds, static_cast<long>(epochs), static_cast<long>(total_steps), 1e3 * write_time,
-      1e3 * smallest_delay_scale, 1e3 * largest_delay_scale, total);
+      1e3 * smallest_delay_scale, 1e3 * largest_delay_scale, 1e3 * last_overhead, total);
   if (!finished) fail("no child finished in " + std::to_string(max_attempts) + " attempts");
   const std::string got = read_file(result);
   if (got != expected)
