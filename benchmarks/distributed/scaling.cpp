@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "tapegrad/distributed/mpi.hpp"
+#include "../synthetic_classification.hpp"
 #include "tapegrad/tapegrad.hpp"
 
 namespace optim = tapegrad::optim;
@@ -103,18 +104,6 @@ void allreduce_table(distributed::Communicator& world) {
                 1e6 * seconds.front(), 1e-9 / beta);
 }
 
-/// Synthetic classification rows: features uniform in [0, 1), label from a fixed rule.
-optim::Dataset<double> synthetic(Eigen::Index rows, Eigen::Index features, int classes) {
-  optim::Random rng(5);
-  Eigen::MatrixXd X(rows, features);
-  for (Eigen::Index j = 0; j < features; ++j)
-    for (Eigen::Index i = 0; i < rows; ++i) X(i, j) = rng.uniform();
-  Eigen::VectorXi y(rows);
-  for (Eigen::Index i = 0; i < rows; ++i)
-    y[i] = static_cast<int>(std::floor(X.row(i).head(8).sum() * classes / 8.0)) % classes;
-  return optim::Dataset<double>::from_labels(X, y, classes);
-}
-
 void train_row(distributed::Communicator& world, const char* name, const optim::Dataset<double>& all,
                std::vector<Eigen::Index> sizes, Eigen::Index batch, std::int64_t steps) {
   const auto mine = distributed::shard(all, world);
@@ -190,7 +179,7 @@ int main(int argc, char** argv) {
   const auto images = tapegrad::io::read_labeled_csv<double>(std::string(TAPEGRAD_BENCH_DATA_DIR) + "/digits.csv.gz");
   const auto digits = optim::classification_dataset(images);
   train_row(world, "flagship", digits.with_features(digits.features() / 16.0), {64, 32, 32, 10}, 32, 500);
-  train_row(world, "wide", synthetic(20000, 256, 10), {256, 512, 512, 10}, 512, 20);
+  train_row(world, "wide", tapegrad_bench::synthetic_classification(20000, 256, 10), {256, 512, 512, 10}, 512, 20);
   logistic_row(world);
   return 0;
 }

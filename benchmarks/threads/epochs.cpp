@@ -15,21 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "../synthetic_classification.hpp"
 #include "tapegrad/tapegrad.hpp"
 
 namespace optim = tapegrad::optim;
 
 namespace {
-
-optim::Dataset<double> synthetic(Eigen::Index rows, Eigen::Index features, int classes) {
-  optim::Random rng(5);
-  Eigen::MatrixXd X(rows, features);
-  for (Eigen::Index j = 0; j < features; ++j)
-    for (Eigen::Index i = 0; i < rows; ++i) X(i, j) = rng.uniform();
-  Eigen::VectorXi y(rows);
-  for (Eigen::Index i = 0; i < rows; ++i) y[i] = static_cast<int>(X.row(i).head(8).sum() * classes / 8.0) % classes;
-  return optim::Dataset<double>::from_labels(X, y, classes);
-}
 
 /// Milliseconds per epoch, median of 7 runs of `epochs` epochs.
 double per_epoch(const optim::Dataset<double>& data, const std::vector<Eigen::Index>& sizes, Eigen::Index batch,
@@ -66,7 +57,7 @@ int main(int argc, char** argv) {
       std::printf("flagship 64-32-32-10  M = %3ld  threads %u: %8.3f ms per epoch\n", static_cast<long>(b), k,
                   per_epoch(split.train, {64, 32, 32, 10}, b, k, 20));
   if (argc > 1 && std::string(argv[1]) == "big") {
-    const auto big = synthetic(6000, 256, 10);
+    const auto big = tapegrad_bench::synthetic_classification(6000, 256, 10);
     for (Eigen::Index b : {32, 128, 512})
       for (unsigned k : {1u, 2u})
         std::printf("256-256-128-10        M = %3ld  threads %u: %8.2f ms per epoch\n", static_cast<long>(b), k,

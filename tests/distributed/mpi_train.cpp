@@ -181,6 +181,24 @@ struct LogisticPart {
   }
 };
 
+/// A solver over the ranks against the same solver in one process: both converge, their
+/// first `points` accepted points agree to 1e-12, their final losses to `loss_tolerance`
+/// (relative), and one rank ends at exactly the same w.
+void check_converged_alike(const optim::MinimizeResult<double>& alone, const optim::MinimizeResult<double>& together,
+                           std::size_t points, double loss_tolerance, int line) {
+  const auto converged = [](optim::Status s) {
+    return s == optim::Status::gradient_tolerance || s == optim::Status::loss_tolerance;
+  };
+  const auto first = [points](const std::vector<double>& h) {
+    return std::vector<double>(h.begin(), h.begin() + static_cast<std::ptrdiff_t>(points));
+  };
+  check(converged(alone.status) && converged(together.status), "both converge", line);
+  check(relative_difference(first(together.loss_history), first(alone.loss_history)) <= 1e-12,
+        "the first points agree to 1e-12", line);
+  check(std::abs(together.loss - alone.loss) <= loss_tolerance * alone.loss, "the final losses agree", line);
+  check(ranks > 1 || together.w == alone.w, "one rank reproduces one process bit for bit", line);
+}
+
 void solvers(distributed::Communicator& world, const optim::Dataset<double>& all) {
   // Digit 3 against the rest, on the first 16 pixels.
   const Eigen::MatrixXd X = all.features().leftCols(16);
@@ -206,37 +224,17 @@ void solvers(distributed::Communicator& world, const optim::Dataset<double>& all
   check_same(b.w, a.w, 1e-12, __LINE__);
   CHECK(relative_difference(b.loss_history, a.loss_history) <= 1e-12);
 
-  // The same trajectory to rounding (the first 10 points), then the same minimum to
-  // the solvers' tolerance: on this ill-conditioned problem the rounding differences of
-  // the sums move the last steps of the flat valley (measured: L agrees to 2e-8 with
-  // L-BFGS and to 3e-5 with CG, whose restarts amplify them).
-  const auto first_points = [](const std::vector<double>& h) { return std::vector<double>(h.begin(), h.begin() + 10); };
-  const auto converged = [](optim::Status s) {
-    return s == optim::Status::gradient_tolerance || s == optim::Status::loss_tolerance;
-  };
-  const auto c = optim::lbfgs(whole, w0);
-  const auto d = distributed::lbfgs(world, part, w0);
-  CHECK(converged(c.status) && converged(d.status));
-  CHECK(relative_difference(first_points(d.loss_history), first_points(c.loss_history)) <= 1e-12);
-  CHECK(std::abs(d.loss - c.loss) <= 1e-7 * c.loss);
-  CHECK(ranks > 1 || d.w == c.w);
-
-  const auto e = optim::conjugate_gradient(whole, w0);
-  const auto f = distributed::conjugate_gradient(world, part, w0);
-  CHECK(converged(e.status) && converged(f.status));
-  CHECK(relative_difference(first_points(f.loss_history), first_points(e.loss_history)) <= 1e-12);
-  CHECK(std::abs(f.loss - e.loss) <= 1e-4 * e.loss);
-  CHECK(ranks > 1 || f.w == e.w);
-
-  const auto h = optim::newton_cg(whole, w0);
-  const auto k = distributed::newton_cg(world, part, w0);  // H v summed over the ranks too
-  CHECK(converged(h.status) && converged(k.status));
-  // Newton-CG takes 9 iterations here; its inner CG amplifies the rounding differences
-  // from the fourth on (measured: the first 3 points agree to 4e-14, the 10th to 2e-7).
-  const auto first_3 = [](const std::vector<double>& v) { return std::vector<double>(v.begin(), v.begin() + 3); };
-  CHECK(relative_difference(first_3(k.loss_history), first_3(h.loss_history)) <= 1e-12);
-  CHECK(std::abs(k.loss - h.loss) <= 1e-7 * h.loss);
-  CHECK(ranks > 1 || k.w == h.w);
+  // The same trajectory to rounding, then the same minimum to the solvers' tolerance:
+  // on this ill-conditioned problem the rounding differences of the sums move the last
+  // steps of the flat valley (measured: L agrees to 2e-8 with L-BFGS and to 3e-5 with
+  // CG, whose restarts amplify them). Newton-CG takes 9 iterations here; its inner CG
+  // amplifies the differences from the fourth on (measured: the first 3 points agree to
+  // 4e-14, the 10th to 2e-7).
+  check_converged_alike(optim::lbfgs(whole, w0), distributed::lbfgs(world, part, w0), 10, 1e-7, __LINE__);
+  check_converged_alike(optim::conjugate_gradient(whole, w0), distributed::conjugate_gradient(world, part, w0), 10,
+                        1e-4, __LINE__);
+  // H v summed over the ranks too.
+  check_converged_alike(optim::newton_cg(whole, w0), distributed::newton_cg(world, part, w0), 3, 1e-7, __LINE__);
 
   // A callback that stops on the last rank only stops every rank, at the same step.
   auto stop = gd;

@@ -181,14 +181,15 @@ inline void same_size_on_every_rank(optim::Collective& group, Eigen::Index n) {
 }
 
 /// Runs solve(objective, w0) on every rank from rank 0's w0, and checks that every rank
-/// ends at the same point.
-template <class F, class Derived, class Solve>
-auto solve_on_ranks(optim::Collective& group, F&& f, const Eigen::MatrixBase<Derived>& w0, Solve&& solve) {
+/// ends at the same point. `objective` sums or stacks over the ranks (SummedObjective,
+/// StackedResiduals).
+template <class Objective, class Derived, class Solve>
+auto solve_on_ranks(optim::Collective& group, Objective objective, const Eigen::MatrixBase<Derived>& w0,
+                    Solve&& solve) {
   using T = typename Derived::Scalar;
   Eigen::VectorX<T> start = w0;
   same_size_on_every_rank(group, start.size());
   optim::detail::broadcast_values<T>(group, start);
-  auto objective = over_ranks(group, std::forward<F>(f));
   auto result = solve(objective, start);
   optim::detail::check_same_on_every_rank(group, result.w, "the final points");
   return result;
@@ -202,9 +203,9 @@ template <class F, class Derived, class T = typename Derived::Scalar>
 optim::MinimizeResult<T> minimize(optim::Collective& group, F&& f, const Eigen::MatrixBase<Derived>& w0,
                                   const optim::MinimizeOptions<T>& options) {
   const auto o = detail::rank_options(group, options);
-  return detail::solve_on_ranks(group, std::forward<F>(f), w0, [&](auto& objective, const auto& start) {
-    return optim::minimize(objective, start, o);
-  });
+  return detail::solve_on_ranks(
+      group, over_ranks(group, std::forward<F>(f)), w0,
+      [&](auto& objective, const auto& start) { return optim::minimize(objective, start, o); });
 }
 
 /// optim::lbfgs of sum_r f_r over the ranks of `group`, from rank 0's x0.
@@ -212,7 +213,7 @@ template <class F, class Derived, class T = typename Derived::Scalar>
 optim::MinimizeResult<T> lbfgs(optim::Collective& group, F&& f, const Eigen::MatrixBase<Derived>& x0,
                                const optim::LbfgsOptions<T>& options = {}) {
   const auto o = detail::rank_options(group, options);
-  return detail::solve_on_ranks(group, std::forward<F>(f), x0,
+  return detail::solve_on_ranks(group, over_ranks(group, std::forward<F>(f)), x0,
                                 [&](auto& objective, const auto& start) { return optim::lbfgs(objective, start, o); });
 }
 
@@ -221,9 +222,9 @@ template <class F, class Derived, class T = typename Derived::Scalar>
 optim::MinimizeResult<T> conjugate_gradient(optim::Collective& group, F&& f, const Eigen::MatrixBase<Derived>& x0,
                                             const optim::ConjugateGradientOptions<T>& options = {}) {
   const auto o = detail::rank_options(group, options);
-  return detail::solve_on_ranks(group, std::forward<F>(f), x0, [&](auto& objective, const auto& start) {
-    return optim::conjugate_gradient(objective, start, o);
-  });
+  return detail::solve_on_ranks(
+      group, over_ranks(group, std::forward<F>(f)), x0,
+      [&](auto& objective, const auto& start) { return optim::conjugate_gradient(objective, start, o); });
 }
 
 /// optim::newton_cg of sum_r f_r over the ranks of `group`, from rank 0's x0 (the
@@ -232,9 +233,9 @@ template <class F, class Derived, class T = typename Derived::Scalar>
 optim::MinimizeResult<T> newton_cg(optim::Collective& group, F&& f, const Eigen::MatrixBase<Derived>& x0,
                                    const optim::NewtonCgOptions<T>& options = {}) {
   const auto o = detail::rank_options(group, options);
-  return detail::solve_on_ranks(group, std::forward<F>(f), x0, [&](auto& objective, const auto& start) {
-    return optim::newton_cg(objective, start, o);
-  });
+  return detail::solve_on_ranks(
+      group, over_ranks(group, std::forward<F>(f)), x0,
+      [&](auto& objective, const auto& start) { return optim::newton_cg(objective, start, o); });
 }
 
 /// optim::least_squares of the residuals of every rank, stacked in rank order
@@ -244,13 +245,9 @@ template <class R, class Derived, class T = typename Derived::Scalar>
 optim::LeastSquaresResult<T> least_squares(optim::Collective& group, R&& r, const Eigen::MatrixBase<Derived>& x0,
                                            const optim::LeastSquaresOptions<T>& options = {}) {
   const auto o = detail::rank_options(group, options);
-  Eigen::VectorX<T> start = x0;
-  detail::same_size_on_every_rank(group, start.size());
-  optim::detail::broadcast_values<T>(group, start);
-  optim::StackedResiduals<std::decay_t<R>> residuals(group, std::forward<R>(r));
-  auto result = optim::least_squares(residuals, start, o);
-  optim::detail::check_same_on_every_rank(group, result.w, "the final points");
-  return result;
+  return detail::solve_on_ranks(
+      group, optim::StackedResiduals<std::decay_t<R>>(group, std::forward<R>(r)), x0,
+      [&](auto& residuals, const auto& start) { return optim::least_squares(residuals, start, o); });
 }
 
 /// optim::train with options.collective = &group: `data` is this rank's shard.

@@ -18,6 +18,7 @@
 ///   agreement point (`agree`), so no rank is left waiting in a collective.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -110,24 +111,41 @@ inline void agree(Collective& group, const std::exception_ptr& error) {
   throw RankError(std::string(bytes.begin(), bytes.end()));
 }
 
-/// Runs `job` on this rank, then agree()s: returns normally only if no rank failed.
+/// Runs `job` on this rank; returns the exception it threw, or none.
 template <class Job>
-void on_every_rank(Collective& group, Job&& job) {
-  std::exception_ptr error;
+std::exception_ptr capture(Job&& job) {
   try {
     std::forward<Job>(job)();
   } catch (...) {
-    error = std::current_exception();
+    return std::current_exception();
   }
-  agree(group, error);
+  return nullptr;
 }
 
-/// Sums values[0..n) of T (float, double or long double) over the ranks.
+/// Runs `job` on this rank, then agree()s: returns normally only if no rank failed.
+template <class Job>
+void on_every_rank(Collective& group, Job&& job) {
+  agree(group, capture(std::forward<Job>(job)));
+}
+
+/// Sums values[0..n) of T (float, double, long double or int64) over the ranks.
 template <class T>
 void sum_over(Collective& group, T* values, std::size_t n) {
-  static_assert(std::is_same_v<T, double> || std::is_same_v<T, float> || std::is_same_v<T, long double>,
-                "a distributed run sums float, double or long double numbers");
+  static_assert(std::is_same_v<T, double> || std::is_same_v<T, float> || std::is_same_v<T, long double> ||
+                    std::is_same_v<T, std::int64_t>,
+                "a distributed run sums float, double, long double or int64 numbers");
   group.sum(values, n);
+}
+
+/// Sums values[0..n) over the ranks together with a failure flag in values[n] (one
+/// allreduce): a rank whose `error` is set contributes zeros and the flag, and then every
+/// rank throws the same RankError (agree).
+template <class T>
+void sum_or_agree(Collective& group, T* values, std::size_t n, const std::exception_ptr& error) {
+  if (error) std::fill(values, values + n, T(0));
+  values[n] = error ? T(1) : T(0);
+  sum_over(group, values, n + 1);
+  if (values[n] != T(0)) agree(group, error);
 }
 
 /// FNV-1a over the bytes of `values`: equal on two ranks iff (almost surely) the values are.
@@ -179,18 +197,11 @@ class SummedObjective {
   T value_and_gradient(const Eigen::VectorX<T>& w, Eigen::VectorX<T>& g) {
     const Eigen::Index n = w.size();
     Eigen::VectorX<T> buffer(n + 2);  // [L, g, failed]
-    std::exception_ptr error;
-    try {
+    const std::exception_ptr error = detail::capture([&] {
       buffer[0] = tapegrad::value_and_gradient(f_, w, g);
       buffer.segment(1, n) = g;
-      buffer[n + 1] = T(0);
-    } catch (...) {
-      error = std::current_exception();
-      buffer.setZero();
-      buffer[n + 1] = T(1);
-    }
-    detail::sum_over(*group_, buffer.data(), static_cast<std::size_t>(n + 2));
-    if (buffer[n + 1] != T(0)) detail::agree(*group_, error);
+    });
+    detail::sum_or_agree(*group_, buffer.data(), static_cast<std::size_t>(n + 1), error);
     g = buffer.segment(1, n);
     return buffer[0];
   }
@@ -200,17 +211,10 @@ class SummedObjective {
   template <class T>
   Eigen::VectorX<T> hessian_vector_product(const Eigen::VectorX<T>& w, const Eigen::VectorX<T>& v) {
     const Eigen::Index n = w.size();
-    Eigen::VectorX<T> buffer = Eigen::VectorX<T>::Zero(n + 1);  // [H v, failed]
-    std::exception_ptr error;
-    try {
-      buffer.head(n) = tapegrad::hessian_vector_product(f_, w, v);
-    } catch (...) {
-      error = std::current_exception();
-      buffer.head(n).setZero();
-      buffer[n] = T(1);
-    }
-    detail::sum_over(*group_, buffer.data(), static_cast<std::size_t>(n + 1));
-    if (buffer[n] != T(0)) detail::agree(*group_, error);
+    Eigen::VectorX<T> buffer(n + 1);  // [H v, failed]
+    const std::exception_ptr error =
+        detail::capture([&] { buffer.head(n) = tapegrad::hessian_vector_product(f_, w, v); });
+    detail::sum_or_agree(*group_, buffer.data(), static_cast<std::size_t>(n), error);
     return buffer.head(n);
   }
 
@@ -257,10 +261,8 @@ Eigen::MatrixX<T> stack_rows(Collective& group, const Eigen::MatrixX<T>& mine, E
                              const std::exception_ptr& error) {
   const int ranks = group.size(), rank = group.rank();
   std::vector<std::int64_t> counts(static_cast<std::size_t>(ranks) + 1, 0);  // [m_0 .. m_{P-1}, failed]
-  counts[static_cast<std::size_t>(rank)] = error ? 0 : static_cast<std::int64_t>(mine.rows());
-  counts.back() = error ? 1 : 0;
-  group.sum(counts.data(), counts.size());
-  if (counts.back() != 0) agree(group, error);
+  counts[static_cast<std::size_t>(rank)] = static_cast<std::int64_t>(mine.rows());
+  sum_or_agree(group, counts.data(), static_cast<std::size_t>(ranks), error);
   std::int64_t rows = 0, offset = 0;
   for (int q = 0; q < ranks; ++q) {
     if (q == rank) offset = rows;

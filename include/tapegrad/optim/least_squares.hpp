@@ -243,12 +243,7 @@ class LeastSquaresDriver {
   T residuals_at(const Eigen::VectorX<T>& w, Eigen::VectorX<T>& res) {
     ++out_.function_evaluations;
     if constexpr (is_stacked_residuals<R>::value) {
-      std::exception_ptr error;
-      try {
-        local_residuals_at(r_.local(), w, res);
-      } catch (...) {
-        error = std::current_exception();
-      }
+      const std::exception_ptr error = capture([&] { local_residuals_at(r_.local(), w, res); });
       res = stack_rows<T>(r_.group(), res, 1, error);
     } else {
       local_residuals_at(r_, w, res);
@@ -274,12 +269,7 @@ class LeastSquaresDriver {
   Eigen::MatrixX<T> jacobian_at(const Eigen::VectorX<T>& w) {
     if constexpr (is_stacked_residuals<R>::value) {
       Eigen::MatrixX<T> mine;
-      std::exception_ptr error;
-      try {
-        mine = jacobian(r_.local(), w);
-      } catch (...) {
-        error = std::current_exception();
-      }
+      const std::exception_ptr error = capture([&] { mine = jacobian(r_.local(), w); });
       return stack_rows<T>(r_.group(), mine, w.size(), error);
     } else {
       return jacobian(r_, w);

@@ -143,7 +143,7 @@ class Trainer {
   const VectorX<T>& gradient() const noexcept { return grad_; }
 
   /// A failure outside compute() on this rank (a checkpoint write), reported to every
-  /// rank at the next compute() or at the end.
+  /// rank at the next compute() or at the end; none (a null error) changes nothing.
   void defer_error(std::exception_ptr error) {
     if (!pending_) pending_ = std::move(error);
   }
@@ -196,20 +196,16 @@ class Trainer {
     const auto mine = static_cast<Eigen::Index>(local_rows_.size());
     reduced_.resize(n + 2);  // [L, g, failed]
     std::exception_ptr error = take_error();
-    if (!error && mine > 0) {
-      try {
+    if (mine == 0)
+      reduced_.head(n + 1).setZero();  // what a rank without rows of this batch adds
+    else if (!error)
+      error = capture([&] {
         const T loss = compute_here(local_rows_.data(), mine, slot);
         const T weight = T(mine) / T(m);
         reduced_[0] = weight * loss;
         reduced_.segment(1, n).noalias() = weight * grad_;
-      } catch (...) {
-        error = std::current_exception();
-      }
-    }
-    if (error || mine == 0) reduced_.head(n + 1).setZero();
-    reduced_[n + 1] = error ? T(1) : T(0);
-    detail::sum_over(*group_, reduced_.data(), static_cast<std::size_t>(n + 2));
-    if (reduced_[n + 1] != T(0)) agree(*group_, error);
+      });
+    sum_or_agree(*group_, reduced_.data(), static_cast<std::size_t>(n + 1), error);
     grad_ = reduced_.segment(1, n);
     return reduced_[0];
   }
@@ -445,11 +441,7 @@ class TrainDriver {
       finish_checkpoints(status);
     } else {  // a failure of rank 0's writes stops every rank; all end with the same w
       std::exception_ptr error = trainer_.take_error();
-      if (!error) try {
-          finish_checkpoints(status);
-        } catch (...) {
-          error = std::current_exception();
-        }
+      if (!error) error = capture([&] { finish_checkpoints(status); });
       agree(*group_, error);
     }
     if (seen_ > 0) record_epoch();  // an epoch cut short: recorded over its completed batches
@@ -478,14 +470,15 @@ class TrainDriver {
     }
 #endif
   }
-  // With a group, a failed checkpoint on rank 0 stops every rank at the next step.
+  // Runs one of rank 0's checkpoint writes. With a group its failure is deferred to the
+  // next step's reduction (or the end), so that it stops every rank at the same point.
+  template <class Write>
+  void write_checkpoint(Write&& write) {
+    if (group_ == nullptr) return write();
+    trainer_.defer_error(capture(std::forward<Write>(write)));
+  }
   void checkpoint_if_due() {
-    if (group_ == nullptr) return checkpoint_if_due_here();
-    try {
-      checkpoint_if_due_here();
-    } catch (...) {
-      trainer_.defer_error(std::current_exception());
-    }
+    write_checkpoint([this] { checkpoint_if_due_here(); });
   }
 #if defined(TAPEGRAD_WITH_ZLIB) && TAPEGRAD_WITH_ZLIB
   TrainPosition<T> position() const;
@@ -551,15 +544,7 @@ std::optional<Status> TrainDriver<Model, T>::after_step() {
       checkpoint_if_due();
       return std::nullopt;
     }
-    if (group_ == nullptr) {
-      final_checkpoint();  // a stop inside an epoch: the state before its partial record
-    } else {
-      try {
-        final_checkpoint();
-      } catch (...) {
-        trainer_.defer_error(std::current_exception());
-      }
-    }
+    write_checkpoint([this] { final_checkpoint(); });  // a stop inside an epoch: the state before its partial record
   }
   const bool go_on = record_epoch();
   if (step_limit) return Status::max_steps;
@@ -605,19 +590,14 @@ void TrainDriver<Model, T>::validate() {
   if (group_ == nullptr) {
     evaluate(loss, correct);
   } else {
-    T sums[3] = {T(0), T(0), T(0)};  // [share x loss, share x accuracy, failed]
-    std::exception_ptr error;
-    try {
+    T sums[3];  // [share x loss, share x accuracy, failed]
+    const std::exception_ptr error = capture([&] {
       evaluate(loss, correct);
       const T share = T(o_.validation->size()) / T(validation_n_);
       sums[0] = share * loss;
       sums[1] = share * T(correct);
-    } catch (...) {
-      error = std::current_exception();
-      sums[2] = T(1);
-    }
-    sum_over(*group_, sums, 3);
-    if (sums[2] != T(0)) agree(*group_, error);
+    });
+    sum_or_agree(*group_, sums, 2, error);
     loss = sums[0];
     correct = static_cast<double>(sums[1]);
   }
