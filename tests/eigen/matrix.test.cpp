@@ -70,6 +70,60 @@ TEST_CASE("matrix products in every operand order", "[matrix]") {
       });
 }
 
+// Large enough that Eigen takes its blocked product path (and, built with EIGEN_USE_BLAS
+// as test_eigen_blas is, hands the products to the BLAS): a dense layer at 40 x 30 x 25.
+TEST_CASE("products of layer size: closed-form gradients, also through a BLAS", "[matrix][blas]") {
+#ifdef EIGEN_USE_BLAS
+  INFO("Eigen's products go to the BLAS (EIGEN_USE_BLAS)");
+#endif
+  const MatrixXd A0 = MatrixXd::Random(40, 30), W0 = MatrixXd::Random(30, 25), G0 = MatrixXd::Random(40, 25);
+  Tape<double> tape;
+  const MatrixVar<double> A = tapegrad::matrix_variable(tape, A0);
+  const MatrixVar<double> W = tapegrad::matrix_variable(tape, W0);
+  // L = sum(G0 .* (A W)) + sum(G0 .* (A W)) with the product recorded twice, so every
+  // adjoint is accumulated (+=) by the second statement on top of the first.
+  const Var<double> L =
+      tapegrad::sum(tapegrad::cwise_product(A * W, G0)) + tapegrad::sum(tapegrad::cwise_product(A * W, G0));
+  CHECK_CLOSE(L.value(), 2.0 * (A0 * W0).cwiseProduct(G0).sum(), 1e-10);
+  tape.backward(L);
+  // dL/dA = 2 G0 W0^T and dL/dW = 2 A0^T G0, entry by entry in plain loops.
+  MatrixXd dA = MatrixXd::Zero(40, 30), dW = MatrixXd::Zero(30, 25);
+  for (int i = 0; i < 40; ++i)
+    for (int j = 0; j < 25; ++j)
+      for (int k = 0; k < 30; ++k) {
+        dA(i, k) += 2.0 * G0(i, j) * W0(k, j);
+        dW(k, j) += 2.0 * A0(i, k) * G0(i, j);
+      }
+  CHECK((tapegrad::gradients(tape, A) - dA).cwiseAbs().maxCoeff() < 1e-12);
+  CHECK((tapegrad::gradients(tape, W) - dW).cwiseAbs().maxCoeff() < 1e-12);
+  // And one entry against central differences of the plain computation.
+  const auto plain = [&](double a) {
+    MatrixXd Ap = A0;
+    Ap(7, 11) = a;
+    return 2.0 * (Ap * W0).cwiseProduct(G0).sum();
+  };
+  const double h = 1e-5;
+  CHECK_CLOSE(tapegrad::gradients(tape, A)(7, 11), (plain(A0(7, 11) + h) - plain(A0(7, 11) - h)) / (2 * h), 1e-7);
+}
+
+TEST_CASE("matrix_variable_in_place reads the values where they are, gradients as with a copy", "[matrix]") {
+  MatrixXd M0 = X;
+  Tape<double> tape;
+  const MatrixVar<double> A = tapegrad::matrix_variable_in_place(tape, M0);
+  CHECK(A.value().data() == M0.data());  // no copy
+  CHECK(tape.custom_count() == 1);
+  CHECK(tape.size() == static_cast<std::size_t>(M0.size()));
+  // L = sum(A .* A) + sum(A W^T): dL/dA = 2 A + 1 w^T for W = 1 w^T, w = (1, 2, 3) as rows.
+  const MatrixXd W = (MatrixXd(2, 3) << 1.0, 2.0, 3.0, 1.0, 2.0, 3.0).finished();
+  const Var<double> L = tapegrad::sum(tapegrad::cwise_product(A, A)) + tapegrad::sum(A * W.transpose());
+  CHECK_CLOSE(L.value(), M0.squaredNorm() + (M0 * W.transpose()).sum(), 1e-12);
+  tape.backward(L);
+  MatrixXd expected = 2.0 * M0;
+  for (int j = 0; j < 3; ++j) expected.col(j).array() += 2.0 * double(j + 1);
+  CHECK((tapegrad::gradients(tape, A) - expected).cwiseAbs().maxCoeff() < 1e-12);
+  CHECK_THROWS_AS(tapegrad::matrix_variable_in_place(tape, MatrixXd()), std::invalid_argument);
+}
+
 TEST_CASE("a dense layer: rowwise bias and activations", "[matrix]") {
   for (int activation = 0; activation < 6; ++activation) {
     INFO("activation " << activation);

@@ -129,6 +129,25 @@ TEST_CASE("gather copies the rows and reuses the batch's memory", "[optim][datas
   CHECK(batch.targets(2, 0) == 30.0);
 }
 
+TEST_CASE("gather: runs of consecutive rows, single rows and repeats all land in order", "[optim][dataset]") {
+  const auto d = numbered(20);
+  optim::Batch<double> batch;
+  // Two runs (3-6, 10-11), a descending pair, a repeat and a lone last row.
+  const Index rows[10] = {3, 4, 5, 6, 10, 11, 9, 8, 8, 19};
+  d.gather(rows, 10, batch);
+  REQUIRE(batch.features.rows() == 10);
+  for (Index r = 0; r < 10; ++r) {
+    INFO("batch row " << r);
+    CHECK(batch.features(r, 0) == double(rows[r]));
+    CHECK(batch.features(r, 1) == -double(rows[r]));
+    CHECK(batch.targets(r, 0) == 10.0 * double(rows[r]));
+  }
+  const Index all[20] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19};
+  d.gather(all, 20, batch);  // one run: the whole data set
+  CHECK(batch.features == d.features());
+  CHECK(batch.targets == d.targets());
+}
+
 TEST_CASE("train_test_split: seeded, disjoint, complete", "[optim][dataset]") {
   const auto d = numbered(50);
   const auto s1 = optim::train_test_split(d, 0.2, 3), s2 = optim::train_test_split(d, 0.2, 3),

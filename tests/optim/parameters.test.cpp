@@ -388,10 +388,34 @@ TEST_CASE("BoundParameters::bind records the flat vector as one statement; block
       }
   }
   CHECK(tape.size() == 16);  // the views recorded nothing
-  // The views hold the values recorded at bind time (copied to the tape).
+  // The tape reads p's values in place (no copy per step): a change shows through, which
+  // is why p must not change until backward() has run.
+  CHECK(bound.flat().value().data() == p.values().data());
   p["s"](0, 0) = 5.0;
-  CHECK(bound[2](0, 0).value() == 0.3);
-  CHECK(bound.flat()(8, 0).value() == 0.3);
+  CHECK(bound[2](0, 0).value() == 5.0);
+  CHECK(bound.flat()(8, 0).value() == 5.0);
+}
+
+TEST_CASE("all_finite finds every NaN and Inf, and large finite values do not fool it", "[optim][parameters]") {
+  using optim::detail::all_finite;
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  // 1e308 summed overflows to Inf: the check must not take the sum of the values.
+  Eigen::VectorXd big = Eigen::VectorXd::Constant(1000, 1e308);
+  big[3] = -1e308;
+  CHECK(all_finite(big));
+  CHECK(all_finite(Eigen::VectorXd()));
+  for (const double bad : {nan, inf, -inf})
+    for (const Eigen::Index at : {0, 1, 17, 999}) {
+      INFO("value " << bad << " at " << at);
+      Eigen::VectorXd v = big;
+      v[at] = bad;
+      CHECK_FALSE(all_finite(v));
+      CHECK_FALSE(all_finite(v.segment(at, 1)));  // an expression, not only a plain vector
+      Eigen::VectorXf f = v.cast<float>().cwiseMin(1e30f);
+      CHECK_FALSE(all_finite(f));
+    }
+  CHECK(all_finite(Eigen::VectorXf::Constant(100, 3e38f)));
+  CHECK(all_finite(Eigen::MatrixXd::Constant(3, 4, -1e300)));
 }
 
 TEST_CASE("BoundParameters::gradient_into equals the closed form and central differences", "[optim][parameters]") {

@@ -177,6 +177,18 @@ MatrixVar<T> matrix_variable(Tape<T>& tape, const Eigen::MatrixBase<Derived>& va
   return detail::record_matrix(tape, out, values.rows(), values.cols(), [](T*, Index) {});
 }
 
+/// Records a matrix of independent variables whose values stay where they are: the
+/// statement references `values` instead of copying them (as a plain lvalue operand is
+/// referenced), so keep them alive and unchanged until backward() has run. For values
+/// that are large and reread every step, e.g. a model's weights bound once per step.
+template <class T, int Rows, int Cols>
+MatrixVar<T> matrix_variable_in_place(Tape<T>& tape, const Eigen::Matrix<T, Rows, Cols>& values) {
+  static_assert(!(Eigen::Matrix<T, Rows, Cols>::Flags & Eigen::RowMajorBit) || Rows == 1,
+                "matrix_variable_in_place: the values must be stored column by column");
+  if (values.size() == 0) detail::throw_invalid_argument("matrix_variable_in_place: empty matrix");
+  return detail::record_matrix(tape, values.data(), values.rows(), values.cols(), [](T*, Index) {});
+}
+
 /// Gathers a matrix of scalar Vars into one MatrixVar (one statement; its backward
 /// passes each entry's adjoint back to the Var it came from).
 template <class T, int R, int C, int O, int MR, int MC>

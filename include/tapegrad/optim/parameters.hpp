@@ -6,10 +6,11 @@
 /// Parameters: the named weight blocks of a model (W1, b1, W2, b2, ...) stored in ONE
 /// contiguous vector w, so that optimizers see a single flat w and gradient g.
 ///
-/// Each training step binds w to a tape with one statement (matrix_variable of the whole
-/// vector) and hands the model a MatrixVar view of every block (same slots, nothing more
-/// recorded); after backward, one copy brings dL/dw back. A tape that is cleared and
-/// reused makes this allocation-free after the first step.
+/// Each training step binds w to a tape with one statement (matrix_variable_in_place of
+/// the whole vector: the tape reads w where it is) and hands the model a MatrixVar view
+/// of every block (same slots, nothing more recorded); after backward, one copy brings
+/// dL/dw back. A tape that is cleared and reused makes this allocation-free after the
+/// first step.
 
 #include <Eigen/Core>
 #include <set>
@@ -147,9 +148,10 @@ class Parameters {
 template <class T>
 class BoundParameters {
  public:
-  /// Records p's values on `tape` (one statement) and makes the block views. Reuses
-  /// this object's storage, so binding the same model again allocates nothing.
-  void bind(Tape<T>& tape, const Parameters<T>& p) { view(matrix_variable(tape, p.values()), p); }
+  /// Records p's values on `tape` (one statement) and makes the block views. The tape
+  /// reads the values in place (no copy per step), so p must not change until backward()
+  /// has run. Reuses this object's storage: binding the same model again allocates nothing.
+  void bind(Tape<T>& tape, const Parameters<T>& p) { view(matrix_variable_in_place(tape, p.values()), p); }
 
   /// Views `flat` (a MatrixVar of p.size() entries, e.g. to_matrix_var of the Vars
   /// value_and_gradient passes in) as p's blocks.

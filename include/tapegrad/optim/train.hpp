@@ -127,7 +127,7 @@ class Trainer {
       : model_(model), params_(params), data_(data), group_(group) {
     for (unsigned s = 0; s < threads; ++s) {
       shards_.push_back(std::make_unique<Shard>());
-      shards_.back()->grad.setZero(params.size());
+      if (threads > 1) shards_.back()->grad.setZero(params.size());
     }
     grad_.setZero(params.size());
     if (threads > 1) pool_ = std::make_unique<WorkerPool>(threads - 1, [this](unsigned s) { run_shard(s); });
@@ -140,7 +140,9 @@ class Trainer {
     return group_ == nullptr ? compute_here(rows, m, slot) : compute_over_ranks(rows, m, slot);
   }
 
-  const VectorX<T>& gradient() const noexcept { return grad_; }
+  /// The gradient of the last compute(); the driver may change it in place (weight decay)
+  /// until the next compute().
+  VectorX<T>& gradient() noexcept { return grad_; }
 
   /// A failure outside compute() on this rank (a checkpoint write), reported to every
   /// rank at the next compute() or at the end; none (a null error) changes nothing.
@@ -173,6 +175,7 @@ class Trainer {
     if (pool_) pool_->wait();
     for (auto& sh : shards_)
       if (sh->error) std::rethrow_exception(sh->error);
+    if (shards_.size() == 1) return shards_[0]->loss;  // its gradient went straight into grad_
     T loss(0);
     grad_.setZero();
     for (auto& sh : shards_) {
@@ -214,7 +217,7 @@ class Trainer {
     Tape<T> tape{Activation::later};
     BoundParameters<T> bound;
     Batch<T> batch[2];
-    VectorX<T> grad;
+    VectorX<T> grad;  // its share's gradient (unused with one shard)
     T loss{};
     const Eigen::Index* rows = nullptr;
     Eigen::Index count = 0;
@@ -233,7 +236,8 @@ class Trainer {
       sh.bound.bind(sh.tape, params_);
       const Var<T> L = model_.loss(sh.bound, batch);
       sh.tape.backward(L);
-      sh.bound.gradient_into(sh.tape, sh.grad);
+      // One shard writes the step's gradient directly: no copy and no weighted sum.
+      sh.bound.gradient_into(sh.tape, shards_.size() == 1 ? grad_ : sh.grad);
       sh.loss = L.value();
     } catch (...) {
       sh.error = std::current_exception();
@@ -380,7 +384,6 @@ class TrainDriver {
         sampler_(n, o.batch_size, o.order, o.seed, o.drop_last),
         trainer_(model, params_, data, o.threads, o.collective),
         validation_n_(validation_n),
-        g_(params_.size()),
         epoch_grad_(params_.size()),
         mask_(o.weight_decay > T(0) ? params_.decay_mask() : Eigen::VectorX<T>()),
         start_(std::chrono::steady_clock::now()) {}
@@ -411,22 +414,22 @@ class TrainDriver {
     if (batch_ == 0) begin_epoch();
     const Eigen::Index m = sampler_.batch_size(batch_);
     loss_ = trainer_.compute(sampler_.batch(batch_), m, m == sampler_.nominal_batch_size() ? 0 : 1);
-    g_ = trainer_.gradient();
     if (mask_.size() != 0) {  // weight decay (lambda/2)||W||^2 over the weight blocks
       const Eigen::VectorX<T>& w = std::as_const(params_).values();  // a reference, not a temporary Ref
       const auto decayed = (mask_.array() * w.array()).matrix();
       loss_ += o_.weight_decay / T(2) * decayed.squaredNorm();
-      g_.noalias() += o_.weight_decay * decayed;
+      trainer_.gradient().noalias() += o_.weight_decay * decayed;
     }
   }
   const T& loss() const noexcept { return loss_; }
-  const Eigen::VectorX<T>& gradient() const noexcept { return g_; }
+  /// g of this step, used where the trainer wrote it (no copy per step).
+  const Eigen::VectorX<T>& gradient() noexcept { return trainer_.gradient(); }
   Eigen::Ref<Eigen::VectorX<T>> parameters() noexcept { return params_.values(); }
   std::optional<Status> observe() { return std::nullopt; }  // train's rules act per epoch
   std::optional<Status> step() {
     const std::int64_t t = o_.schedule_unit == ScheduleUnit::epoch ? epoch_ : h_.steps;
     alpha_ = o_.learning_rate.at(t, "train");
-    optimizer_.step(params_.values(), g_, alpha_);
+    optimizer_.step(params_.values(), trainer_.gradient(), alpha_);
     return std::nullopt;
   }
   std::optional<Status> after_step();
@@ -515,7 +518,7 @@ class TrainDriver {
   BatchSampler sampler_;
   Trainer<Model, T> trainer_;
   Eigen::Index validation_n_;
-  Eigen::VectorX<T> g_, epoch_grad_, mask_;
+  Eigen::VectorX<T> epoch_grad_, mask_;
   std::chrono::steady_clock::time_point start_;
   double earlier_seconds_ = 0.0;  // training time before a resume
   T loss_{}, loss_sum_{}, alpha_{};
@@ -535,7 +538,7 @@ std::optional<Status> TrainDriver<Model, T>::after_step() {
   ++h_.steps;
   const Eigen::Index m = sampler_.batch_size(batch_);
   loss_sum_ += loss_ * T(m);
-  epoch_grad_.noalias() += T(m) * g_;
+  epoch_grad_.noalias() += T(m) * trainer_.gradient();
   seen_ += m;
   ++batch_;
   const bool step_limit = o_.max_steps > 0 && h_.steps >= o_.max_steps;
