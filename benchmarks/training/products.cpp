@@ -30,7 +30,7 @@ template <class T>
 double gflops(Form form, Eigen::Index M, Eigen::Index fan_in, Eigen::Index fan_out) {
   const Matrix<T> A = Matrix<T>::Random(M, fan_in), W = Matrix<T>::Random(fan_in, fan_out),
                   G = Matrix<T>::Random(M, fan_out);
-  Matrix<T> out = form == Form::forward          ? Matrix<T>::Zero(M, fan_out)
+  Matrix<T> out = form == Form::forward           ? Matrix<T>::Zero(M, fan_out)
                   : form == Form::weight_gradient ? Matrix<T>::Zero(fan_in, fan_out)
                                                   : Matrix<T>::Zero(M, fan_in);
   const auto once = [&] {

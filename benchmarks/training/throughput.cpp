@@ -196,7 +196,8 @@ void row(const char* name, const optim::Dataset<T>& data, const std::vector<Eige
   HandWrittenMLP<T> hand(net);
   const double by_hand = ms_per_epoch([&] { hand.epoch(data, M, T(alpha), T(mu)); });
   const long steps = static_cast<long>((data.size() + M - 1) / M);
-  std::printf("%-4s %-16s %-7s M = %4ld  %6ld rows: tapegrad %9.2f ms", name, sizes[1] == 1024 ? "784-1024-1024-10" : "784-256-128-10",
+  std::printf("%-4s %-16s %-7s M = %4ld  %6ld rows: tapegrad %9.2f ms", name,
+              sizes[1] == 1024 ? "784-1024-1024-10" : "784-256-128-10",
               sizeof(T) == sizeof(double) ? "float64" : "float32", static_cast<long>(M), static_cast<long>(data.size()),
               tape1);
   if (threads > 1) std::printf(" (%u threads %9.2f ms, x%.2f)", threads, tapek, tape1 / tapek);

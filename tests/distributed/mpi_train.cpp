@@ -147,7 +147,8 @@ void mini_batches(distributed::Communicator& world, const optim::Dataset<double>
                   const optim::Dataset<double>& validation_mine, unsigned threads) {
   auto o = options(32, 3);
   o.validation = &validation_all;
-  o.threads = threads;  // threads change the order of additions too
+  o.threads = threads;        // threads change the order of additions too
+  o.min_rows_per_thread = 1;  // and split even a rank's few rows of a batch
   auto alone = network();
   const auto reference = optim::train(alone, all, o);
   auto together = network();

@@ -328,6 +328,7 @@ optim::TrainOptions<double> options_for(const Setup& s, const optim::Dataset<dou
   o.order = s.order;
   o.seed = 11;
   o.threads = s.threads;
+  o.min_rows_per_thread = 1;  // 2 threads split even the batches of 16
   o.weight_decay = 1e-3;
   o.validation = &validation;
   if (s.adam)

@@ -188,20 +188,27 @@ TEST_CASE("sequential mini-batches reproduce a trajectory computed by hand", "[o
   for (int e = 0; e < 4; ++e) CHECK_CLOSE(history.loss[std::size_t(e)], epoch_loss[std::size_t(e)], 1e-14);
 }
 
+// A 4-8-3 tanh network (67 parameters) trained with up to k threads, at least min_rows
+// rows each (0: automatic); its weights and history.
+std::pair<VectorXd, optim::History<double>> train_threaded(const optim::Dataset<double>& data, unsigned k, Index batch,
+                                                           std::int64_t epochs, Index min_rows) {
+  optim::MLP<double> model({4, 8, 3}, optim::Nonlinearity::tanh, optim::Output::softmax, 11);
+  optim::TrainOptions<double> o;
+  o.epochs = epochs;
+  o.batch_size = batch;
+  o.seed = 5;
+  o.threads = k;
+  o.min_rows_per_thread = min_rows;
+  o.optimizer = optim::Momentum<double>(0.9);
+  o.learning_rate = 0.1;
+  auto h = optim::train(model, data, o);
+  return std::make_pair(model.parameters().values().eval(), h);
+}
+
 TEST_CASE("threads = k gives the k = 1 trajectory up to reassociation", "[optim][train][threads]") {
   const auto data = blobs(150, 4);
-  auto run = [&](unsigned k, Index batch) {
-    optim::MLP<double> model({4, 8, 3}, optim::Nonlinearity::tanh, optim::Output::softmax, 11);
-    optim::TrainOptions<double> o;
-    o.epochs = 5;
-    o.batch_size = batch;
-    o.seed = 5;
-    o.threads = k;
-    o.optimizer = optim::Momentum<double>(0.9);
-    o.learning_rate = 0.1;
-    auto h = optim::train(model, data, o);
-    return std::make_pair(model.parameters().values().eval(), h);
-  };
+  // min_rows_per_thread = 1 splits even a batch of 2 (the automatic rule would not).
+  auto run = [&](unsigned k, Index batch) { return train_threaded(data, k, batch, 5, 1); };
   for (const Index batch : {Index(16), Index(150), Index(2)}) {
     const auto [w1, h1] = run(1, batch);
     for (const unsigned k : {2u, 3u}) {
@@ -212,6 +219,26 @@ TEST_CASE("threads = k gives the k = 1 trajectory up to reassociation", "[optim]
       for (std::size_t e = 0; e < h1.epochs(); ++e) CHECK_CLOSE(hk.loss[e], h1.loss[e], 1e-10);
     }
   }
+}
+
+TEST_CASE("threads: small batches stay on one thread unless min_rows_per_thread says otherwise",
+          "[optim][train][threads]") {
+  const auto data = blobs(150, 4);
+  auto run = [&](unsigned k, Index batch, Index min_rows) { return train_threaded(data, k, batch, 3, min_rows).first; };
+  // A 67-parameter model: automatic minimum 16 rows per thread. Batches of 8 and 31 then
+  // run on one thread, so 2 and 4 threads give the 1-thread result bit for bit.
+  for (const Index batch : {Index(8), Index(31)}) {
+    INFO("batch " << batch);
+    const VectorXd w1 = run(1, batch, 0);
+    CHECK(run(2, batch, 0) == w1);
+    CHECK(run(4, batch, 0) == w1);
+    // Made to split, the same batches add in another order: equal to rounding only.
+    const VectorXd split = run(2, batch, 1);
+    CHECK((split - w1).cwiseAbs().maxCoeff() <= 1e-10 * (1.0 + w1.cwiseAbs().maxCoeff()));
+    CHECK(split != w1);
+  }
+  // min_rows_per_thread = 100 keeps a batch of 150 on one thread too.
+  CHECK(run(2, 150, 100) == run(1, 150, 0));
 }
 
 TEST_CASE("a too-large learning rate diverges: reported, parameters finite", "[optim][train]") {
@@ -415,6 +442,9 @@ TEST_CASE("bad input throws std::invalid_argument naming the value, and changes 
   bad = o;
   bad.threads = 0;
   expect(bad, "threads is 0; expected threads >= 1");
+  bad = o;
+  bad.min_rows_per_thread = -1;
+  expect(bad, "min_rows_per_thread is -1; expected >= 0 (0: automatic)");
   bad = o;
   bad.weight_decay = -0.1;
   expect(bad, "weight_decay is -0.1; expected a finite number >= 0");

@@ -101,6 +101,7 @@ TEST_CASE("train() allocates nothing per step after warm-up", "[optim][allocatio
       o.epochs = 8;
       o.batch_size = 20;  // 10 batches of 20 and one of 3: both sizes warm up in epoch 0
       o.threads = threads;
+      o.min_rows_per_thread = 1;  // split every batch, also the last one of 3
       o.weight_decay = 1e-4;
       o.learning_rate = {adam ? 0.01 : 0.05, optim::InverseTimeDecay<double>(0.1)};
       if (adam)

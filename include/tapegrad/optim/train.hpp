@@ -16,9 +16,11 @@
 /// adds the epochs around them. After the first step of each batch size nothing is
 /// allocated.
 ///
-/// threads = k splits every batch into k contiguous shards, each recorded and swept on
-/// its own thread and tape; the gradient is sum_s (M_s / M) g_s, the same as k = 1 up to
-/// the order of the floating-point additions.
+/// threads = k splits every batch into up to k contiguous shards, each recorded and swept
+/// on its own thread and tape; the gradient is sum_s (M_s / M) g_s, the same as k = 1 up
+/// to the order of the floating-point additions. A shard gets at least
+/// min_rows_per_thread rows (automatic: 16, or 48 when the gradient is over 1 MiB), so
+/// small batches use fewer threads than k (docs/optim.md, "Threads").
 ///
 /// Nothing lost: on a NaN/Inf loss or gradient the run stops with Status::diverged
 /// before updating, and an update that makes w non-finite is undone, so w always keeps
@@ -45,6 +47,7 @@
 /// (same options; the same thread count, since threads change the order of additions).
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -101,7 +104,8 @@ struct TrainOptions {
   const Dataset<T>* validation = nullptr;            ///< evaluated after every epoch if set (must outlive train)
   std::function<bool(const History<T>&)> on_epoch;   ///< after every epoch; return false to stop
   std::ostream* progress = nullptr;                  ///< if set, one line per epoch is printed here
-  unsigned threads = 1;                              ///< k >= 1 threads share every batch
+  unsigned threads = 1;                              ///< up to k >= 1 threads share every batch
+  Eigen::Index min_rows_per_thread = 0;              ///< fewer threads than rows / this (0: automatic, 16 or 48)
   std::string checkpoint_path;                       ///< if set, checkpoints are written here (needs zlib)
   std::int64_t checkpoint_every = 1;                 ///< a checkpoint every this many epochs or steps (>= 1)
   Unit checkpoint_unit = Unit::epoch;                ///< what checkpoint_every counts
@@ -123,8 +127,12 @@ template <class Model, class T>
 class Trainer {
  public:
   Trainer(const Model& model, const Parameters<T>& params, const Dataset<T>& data, unsigned threads,
-          Collective* group = nullptr)
-      : model_(model), params_(params), data_(data), group_(group) {
+          Collective* group = nullptr, Eigen::Index min_rows_per_thread = 0)
+      : model_(model),
+        params_(params),
+        data_(data),
+        group_(group),
+        min_rows_(min_rows_per_thread > 0 ? min_rows_per_thread : automatic_min_rows(params.size())) {
     for (unsigned s = 0; s < threads; ++s) {
       shards_.push_back(std::make_unique<Shard>());
       if (threads > 1) shards_.back()->grad.setZero(params.size());
@@ -144,6 +152,15 @@ class Trainer {
   /// until the next compute().
   VectorX<T>& gradient() noexcept { return grad_; }
 
+  /// The fewest rows a shard gets by default: each extra shard costs passes over the
+  /// gradient (zeroing, copying out, summing) on top of its rows' products. Measured on
+  /// the 2-core VM (docs/optim.md, "Threads"): with a gradient that stays in a core's
+  /// cache 16 rows pay for them; beyond 1 MiB they take memory bandwidth the second core
+  /// shares, and 2 threads were slower than 1 at 16 rows per shard, faster from 32-64.
+  static Eigen::Index automatic_min_rows(Eigen::Index parameters) {
+    return parameters * static_cast<Eigen::Index>(sizeof(T)) <= (Eigen::Index(1) << 20) ? 16 : 48;
+  }
+
   /// A failure outside compute() on this rank (a checkpoint write), reported to every
   /// rank at the next compute() or at the end; none (a null error) changes nothing.
   void defer_error(std::exception_ptr error) {
@@ -161,28 +178,37 @@ class Trainer {
  private:
   /// compute() within this process: the batch split over the threads' shards.
   T compute_here(const Eigen::Index* rows, Eigen::Index m, int slot) {
-    const auto k = static_cast<Eigen::Index>(shards_.size());
-    for (Eigen::Index s = 0; s < k; ++s) {
+    const auto threads = static_cast<Eigen::Index>(shards_.size());
+    const Eigen::Index k = std::clamp<Eigen::Index>(m / min_rows_, 1, threads);
+    for (Eigen::Index s = 0; s < threads; ++s) {
       Shard& sh = *shards_[static_cast<std::size_t>(s)];
-      const Eigen::Index begin = s * m / k, end = (s + 1) * m / k;
+      const Eigen::Index begin = s < k ? s * m / k : m, end = s < k ? (s + 1) * m / k : m;
       sh.rows = rows + begin;
       sh.count = end - begin;
       sh.slot = slot;
       sh.error = nullptr;
     }
-    if (pool_) pool_->start();
+    direct_ = k == 1;
+    if (direct_) {  // one shard, on this thread: its gradient goes straight into grad_
+      run_shard(0);
+      if (shards_[0]->error) std::rethrow_exception(shards_[0]->error);
+      return shards_[0]->loss;
+    }
+    pool_->start();
     run_shard(0);
-    if (pool_) pool_->wait();
+    pool_->wait();
     for (auto& sh : shards_)
       if (sh->error) std::rethrow_exception(sh->error);
-    if (shards_.size() == 1) return shards_[0]->loss;  // its gradient went straight into grad_
-    T loss(0);
-    grad_.setZero();
-    for (auto& sh : shards_) {
-      if (sh->count == 0) continue;
-      const T weight = T(sh->count) / T(m);  // exactly 1 for k = 1
-      loss += weight * sh->loss;
-      grad_.noalias() += weight * sh->grad;
+    // g = sum_s (M_s / M) g_s over the k shards in use (k >= 2, none empty: k <= m): the
+    // first two in one pass, each further one added.
+    const auto weight = [m](const Shard& sh) { return T(sh.count) / T(m); };
+    const Shard &first = *shards_[0], &second = *shards_[1];
+    T loss = weight(first) * first.loss + weight(second) * second.loss;
+    grad_.noalias() = weight(first) * first.grad + weight(second) * second.grad;
+    for (Eigen::Index s = 2; s < k; ++s) {
+      const Shard& sh = *shards_[static_cast<std::size_t>(s)];
+      loss += weight(sh) * sh.loss;
+      grad_.noalias() += weight(sh) * sh.grad;
     }
     return loss;
   }
@@ -237,7 +263,7 @@ class Trainer {
       const Var<T> L = model_.loss(sh.bound, batch);
       sh.tape.backward(L);
       // One shard writes the step's gradient directly: no copy and no weighted sum.
-      sh.bound.gradient_into(sh.tape, shards_.size() == 1 ? grad_ : sh.grad);
+      sh.bound.gradient_into(sh.tape, direct_ ? grad_ : sh.grad);
       sh.loss = L.value();
     } catch (...) {
       sh.error = std::current_exception();
@@ -250,6 +276,8 @@ class Trainer {
   Collective* group_;
   std::vector<std::unique_ptr<Shard>> shards_;
   VectorX<T> grad_, reduced_;
+  Eigen::Index min_rows_;  // the fewest rows a shard gets
+  bool direct_ = true;     // this step has one shard: it writes grad_ itself
   std::vector<Eigen::Index> local_rows_;
   std::exception_ptr pending_;
   std::unique_ptr<WorkerPool> pool_;  // last: its threads stop before the shards go
@@ -337,6 +365,9 @@ void check_train_arguments(const Model& model, const Dataset<T>& data, const Tra
   if (data.size() < 1) throw_invalid_argument("train: the dataset is empty; expected N >= 1 examples");
   const BatchSampler sampler(n, o.batch_size, o.order, o.seed, o.drop_last);  // checks M
   if (o.threads < 1) throw_invalid_argument("train: threads is 0; expected threads >= 1");
+  if (o.min_rows_per_thread < 0)
+    throw_invalid_argument("train: min_rows_per_thread is " + std::to_string(o.min_rows_per_thread) +
+                           "; expected >= 0 (0: automatic)");
   if (o.max_steps < 0)
     throw_invalid_argument("train: max_steps is " + std::to_string(o.max_steps) + "; expected >= 0 (0: no limit)");
   check_tolerances(o.loss_tolerance, o.gradient_tolerance, "train");
@@ -382,7 +413,7 @@ class TrainDriver {
         params_(model.parameters()),
         optimizer_(o.optimizer),
         sampler_(n, o.batch_size, o.order, o.seed, o.drop_last),
-        trainer_(model, params_, data, o.threads, o.collective),
+        trainer_(model, params_, data, o.threads, o.collective, o.min_rows_per_thread),
         validation_n_(validation_n),
         epoch_grad_(params_.size()),
         mask_(o.weight_decay > T(0) ? params_.decay_mask() : Eigen::VectorX<T>()),
