@@ -106,6 +106,48 @@ TEST_CASE("Optimizer holds any optimizer by value", "[optim][optimizer]") {
   CHECK_THROWS_WITH(o.step(w, VectorXd{{1.0, 2.0}}, 0.1), ContainsSubstring("the gradient has 2 entries but w has 1"));
 }
 
+// checked_step: the step, the old w in the backup and whether the new w is finite, in
+// one pass over chunks of 512. 1,300 entries: two whole chunks and a partial one.
+TEST_CASE("checked_step equals step, keeps the old w, and sees a non-finite update in any chunk",
+          "[optim][optimizer]") {
+  const Eigen::Index n = 1300;
+  const VectorXd w0 = VectorXd::LinSpaced(n, -2.0, 3.0), g = VectorXd::LinSpaced(n, 1.0, -0.5);
+  auto check_same = [&](optim::Optimizer<double> plain, optim::Optimizer<double> checked) {
+    VectorXd w1 = w0, w2 = w0, backup;
+    for (int t = 0; t < 3; ++t) {  // three steps: the state (velocity) carries over
+      INFO("step " << t);
+      const VectorXd before = w2;
+      plain.step(w1, g * double(t + 1), 0.05);
+      CHECK(checked.checked_step(w2, g * double(t + 1), 0.05, backup));
+      CHECK(backup == before);
+      CHECK((w2 - w1).cwiseAbs().maxCoeff() <= 1e-15 * w1.cwiseAbs().maxCoeff());
+    }
+  };
+  check_same(optim::GradientDescent<double>(), optim::GradientDescent<double>());
+  check_same(optim::Momentum<double>(0.9), optim::Momentum<double>(0.9));
+  check_same(optim::Momentum<double>(0.8, true), optim::Momentum<double>(0.8, true));
+  check_same(optim::Adam<double>(), optim::Adam<double>());  // no checked_step of its own: the generic path
+  // A gradient that overflows w in one entry (in the first, middle or partial chunk):
+  // false, and the backup holds every old entry (the update itself went through).
+  for (const Eigen::Index at : {Eigen::Index(0), Eigen::Index(700), n - 1}) {
+    INFO("overflow at " << at);
+    VectorXd huge = g;
+    huge[at] = 1e308;
+    for (optim::Optimizer<double> o : {optim::Optimizer<double>(optim::GradientDescent<double>()),
+                                       optim::Optimizer<double>(optim::Momentum<double>()),
+                                       optim::Optimizer<double>(optim::Adam<double>(0.9, 0.999, 1e-300))}) {
+      INFO(o.name());
+      VectorXd w = w0, backup;
+      w[at] = -1e308;  // -1e308 - alpha * (a huge positive step) is -Inf for GD and Momentum
+      const VectorXd before = w;
+      const bool finite = o.checked_step(w, huge, 1e10, backup);
+      CHECK(backup == before);
+      CHECK(finite == tapegrad::optim::detail::all_finite(w));
+      if (o.name() != std::string("Adam")) CHECK_FALSE(finite);
+    }
+  }
+}
+
 TEST_CASE("optimizer arguments are checked", "[optim][optimizer]") {
   CHECK_THROWS_WITH(optim::LearningRate<double>(0.0),
                     ContainsSubstring("learning_rate is 0; expected a finite number > 0"));

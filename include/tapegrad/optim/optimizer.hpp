@@ -16,6 +16,7 @@
 /// state() and load_state() expose it as named numbers for checkpoints (checkpoint.hpp).
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -76,6 +77,23 @@ void require_same_size(const Eigen::Ref<Eigen::VectorX<T>>& w, const Eigen::Ref<
     throw_invalid_argument(std::string(who) + "::step: the gradient has " + std::to_string(g.size()) +
                            " entries but w has " + std::to_string(w.size()));
 }
+
+/// checked_step's frame: backup = w, update(first, count) on chunks small enough to stay
+/// in the L1 cache, and whether the new w is finite. One pass over memory instead of
+/// four (copy, update, check), with the same arithmetic per entry as the unchunked step.
+template <class T, class Update>
+bool checked_update(Eigen::Ref<Eigen::VectorX<T>> w, Eigen::VectorX<T>& backup, Update&& update) {
+  constexpr Eigen::Index chunk = 512;
+  backup.resize(w.size());  // same size every step: allocates only the first time
+  bool finite = true;       // every chunk is updated (the backup must be whole for an undo)
+  for (Eigen::Index first = 0; first < w.size(); first += chunk) {
+    const Eigen::Index count = std::min(chunk, w.size() - first);
+    backup.segment(first, count) = w.segment(first, count);
+    update(first, count);
+    finite = all_finite(w.segment(first, count)) && finite;
+  }
+  return finite;
+}
 }  // namespace detail
 
 /// Plain gradient descent w <- w - alpha g.
@@ -88,6 +106,14 @@ class GradientDescent {
   void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) {
     detail::require_same_size<T>(w, g, "GradientDescent");
     w.noalias() -= alpha * g;
+  }
+  /// step(), keeping the old w in `backup`; returns whether the new w is finite. One pass
+  /// over memory: what train() runs (it undoes a non-finite update from the backup).
+  bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
+                    Eigen::VectorX<T>& backup) {
+    detail::require_same_size<T>(w, g, "GradientDescent");
+    return detail::checked_update<T>(
+        w, backup, [&](Eigen::Index i, Eigen::Index m) { w.segment(i, m).noalias() -= alpha * g.segment(i, m); });
   }
   /// "GradientDescent".
   static const char* name() noexcept { return "GradientDescent"; }
@@ -122,6 +148,22 @@ class Momentum {
       w.noalias() -= alpha * (g + mu_ * v_);
     else
       w.noalias() -= alpha * v_;
+  }
+  /// step(), keeping the old w in `backup`; returns whether the new w is finite. One pass
+  /// over memory: what train() runs (it undoes a non-finite update from the backup).
+  bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
+                    Eigen::VectorX<T>& backup) {
+    detail::require_same_size<T>(w, g, "Momentum");
+    if (v_.size() != w.size()) reset(w.size());
+    return detail::checked_update<T>(w, backup, [&](Eigen::Index i, Eigen::Index m) {
+      auto v = v_.segment(i, m);
+      const auto gi = g.segment(i, m);
+      v = mu_ * v + gi;
+      if (nesterov_)
+        w.segment(i, m).noalias() -= alpha * (gi + mu_ * v);
+      else
+        w.segment(i, m).noalias() -= alpha * v;
+    });
   }
   /// "Momentum" or "Momentum (Nesterov)".
   const char* name() const noexcept { return nesterov_ ? "Momentum (Nesterov)" : "Momentum"; }
@@ -230,6 +272,13 @@ class Optimizer {
   void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) {
     impl_->step(w, g, alpha);
   }
+  /// step(), keeping the old w in `backup`; returns whether the new w is finite. Held
+  /// optimizers with a checked_step of their own (GradientDescent, Momentum) do it in one
+  /// pass; for the others it is backup = w, step, a finiteness check.
+  bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
+                    Eigen::VectorX<T>& backup) {
+    return impl_->checked_step(w, g, alpha, backup);
+  }
   /// The optimizer's name.
   std::string name() const { return impl_->name(); }
   /// The held optimizer's state (std::invalid_argument if its type has no state()).
@@ -257,6 +306,8 @@ class Optimizer {
     virtual void reset(Eigen::Index n) = 0;
     virtual void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g,
                       const T& alpha) = 0;
+    virtual bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g,
+                              const T& alpha, Eigen::VectorX<T>& backup) = 0;
     virtual std::string name() const = 0;
     virtual OptimizerState<T> state() const = 0;
     virtual void load_state(const OptimizerState<T>& s, Eigen::Index n) = 0;
@@ -268,6 +319,13 @@ class Optimizer {
       O, std::void_t<decltype(std::declval<const O&>().state()),
                      decltype(std::declval<O&>().load_state(std::declval<const OptimizerState<T>&>(), Eigen::Index{}))>>
       : std::true_type {};
+  template <class O, class = void>
+  struct has_checked_step : std::false_type {};
+  template <class O>
+  struct has_checked_step<
+      O, std::void_t<decltype(std::declval<O&>().checked_step(
+             std::declval<Eigen::Ref<Eigen::VectorX<T>>>(), std::declval<const Eigen::Ref<const Eigen::VectorX<T>>&>(),
+             std::declval<const T&>(), std::declval<Eigen::VectorX<T>&>()))>> : std::true_type {};
   template <class O>
   struct Model final : Concept {
     explicit Model(O o_) : o(std::move(o_)) {}
@@ -275,6 +333,16 @@ class Optimizer {
     void reset(Eigen::Index n) override { o.reset(n); }
     void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) override {
       o.step(w, g, alpha);
+    }
+    bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
+                      Eigen::VectorX<T>& backup) override {
+      if constexpr (has_checked_step<O>::value) {
+        return o.checked_step(w, g, alpha, backup);
+      } else {
+        backup = w;
+        o.step(w, g, alpha);
+        return detail::all_finite(w);
+      }
     }
     std::string name() const override { return o.name(); }
     OptimizerState<T> state() const override {

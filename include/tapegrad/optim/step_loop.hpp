@@ -13,7 +13,9 @@
 ///   2. finite check    a NaN/Inf L or g stops the run: Status::diverged, w unchanged;
 ///   3. d.observe()     record the point, per-point callbacks and stop rules;
 ///   4. d.step()        the update of w (a learning-rate step, or a solver's search);
-///   5. finite check    an update that made w NaN/Inf is undone: Status::diverged;
+///   5. finite check    an update that made w NaN/Inf is undone: Status::diverged
+///                      (a driver with checked_step(backup, finite), train's, does 4
+///                      and 5 in one pass over w);
 ///   6. d.after_step()  per-update bookkeeping and stop rules (train: an epoch's end).
 ///
 /// d.start() may end the run before the first iteration (train with 0 epochs) and
@@ -31,6 +33,8 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "tapegrad/optim/checks.hpp"
 #include "tapegrad/optim/history.hpp"
@@ -66,6 +70,16 @@ std::optional<Status> tolerance_stop(const T& loss_tolerance, const T& gradient_
   return std::nullopt;
 }
 
+/// Whether a driver does phases 4-5 itself in one pass: checked_step(backup, finite)
+/// keeps the old w in backup, updates w and sets finite (train's driver).
+template <class Driver, class Backup, class = void>
+struct has_checked_step : std::false_type {};
+template <class Driver, class Backup>
+struct has_checked_step<
+    Driver, Backup,
+    std::void_t<decltype(std::declval<Driver&>().checked_step(std::declval<Backup&>(), std::declval<bool&>()))>>
+    : std::true_type {};
+
 /// One iteration of the loop (see the file comment); std::nullopt to go on.
 template <class Driver, class Backup>
 std::optional<Status> loop_iteration(Driver& d, Backup& backup) {
@@ -74,9 +88,15 @@ std::optional<Status> loop_iteration(Driver& d, Backup& backup) {
   if (!bad.empty()) return d.diverged(bad);
   if (std::optional<Status> stop = d.observe()) return stop;
   auto w = d.parameters();
-  backup = w;  // same size every step: allocates only the first time
-  if (std::optional<Status> stop = d.step()) return stop;
-  if (!all_finite(w)) {
+  bool finite = true;
+  if constexpr (has_checked_step<Driver, Backup>::value) {
+    if (std::optional<Status> stop = d.checked_step(backup, finite)) return stop;
+  } else {
+    backup = w;  // same size every step: allocates only the first time
+    if (std::optional<Status> stop = d.step()) return stop;
+    finite = all_finite(w);
+  }
+  if (!finite) {
     w = backup;
     return d.diverged("non-finite parameters after the update (undone)");
   }

@@ -457,10 +457,12 @@ class TrainDriver {
   const Eigen::VectorX<T>& gradient() noexcept { return trainer_.gradient(); }
   Eigen::Ref<Eigen::VectorX<T>> parameters() noexcept { return params_.values(); }
   std::optional<Status> observe() { return std::nullopt; }  // train's rules act per epoch
-  std::optional<Status> step() {
+  /// The update with the old w kept in backup and the new w checked, in one pass where
+  /// the optimizer can (Optimizer::checked_step): the step loop's phases 4 and 5.
+  std::optional<Status> checked_step(Eigen::VectorX<T>& backup, bool& finite) {
     const std::int64_t t = o_.schedule_unit == ScheduleUnit::epoch ? epoch_ : h_.steps;
     alpha_ = o_.learning_rate.at(t, "train");
-    optimizer_.step(params_.values(), trainer_.gradient(), alpha_);
+    finite = optimizer_.checked_step(params_.values(), trainer_.gradient(), alpha_, backup);
     return std::nullopt;
   }
   std::optional<Status> after_step();
