@@ -105,15 +105,14 @@ class GradientDescent {
   /// One step with learning rate alpha.
   void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) {
     detail::require_same_size<T>(w, g, "GradientDescent");
-    w.noalias() -= alpha * g;
+    update(w, g, alpha, 0, w.size());
   }
   /// step(), keeping the old w in `backup`; returns whether the new w is finite. One pass
   /// over memory: what train() runs (it undoes a non-finite update from the backup).
   bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
                     Eigen::VectorX<T>& backup) {
     detail::require_same_size<T>(w, g, "GradientDescent");
-    return detail::checked_update<T>(
-        w, backup, [&](Eigen::Index i, Eigen::Index m) { w.segment(i, m).noalias() -= alpha * g.segment(i, m); });
+    return detail::checked_update<T>(w, backup, [&](Eigen::Index i, Eigen::Index m) { update(w, g, alpha, i, m); });
   }
   /// "GradientDescent".
   static const char* name() noexcept { return "GradientDescent"; }
@@ -121,6 +120,13 @@ class GradientDescent {
   OptimizerState<T> state() const { return {name(), {}, {}, {}}; }
   /// Restores a state() (checked: see detail::check_loadable).
   void load_state(const OptimizerState<T>& s, Eigen::Index n) { detail::check_loadable(s, state(), n); }
+
+ private:
+  // The update of entries [i, i + m): step() runs it on all of w, checked_step by chunks.
+  static void update(Eigen::Ref<Eigen::VectorX<T>>& w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
+                     Eigen::Index i, Eigen::Index m) {
+    w.segment(i, m).noalias() -= alpha * g.segment(i, m);
+  }
 };
 
 /// Gradient descent with momentum mu (and optionally Nesterov's look-ahead).
@@ -143,11 +149,7 @@ class Momentum {
   void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) {
     detail::require_same_size<T>(w, g, "Momentum");
     if (v_.size() != w.size()) reset(w.size());
-    v_ = mu_ * v_ + g;
-    if (nesterov_)
-      w.noalias() -= alpha * (g + mu_ * v_);
-    else
-      w.noalias() -= alpha * v_;
+    update(w, g, alpha, 0, w.size());
   }
   /// step(), keeping the old w in `backup`; returns whether the new w is finite. One pass
   /// over memory: what train() runs (it undoes a non-finite update from the backup).
@@ -155,15 +157,7 @@ class Momentum {
                     Eigen::VectorX<T>& backup) {
     detail::require_same_size<T>(w, g, "Momentum");
     if (v_.size() != w.size()) reset(w.size());
-    return detail::checked_update<T>(w, backup, [&](Eigen::Index i, Eigen::Index m) {
-      auto v = v_.segment(i, m);
-      const auto gi = g.segment(i, m);
-      v = mu_ * v + gi;
-      if (nesterov_)
-        w.segment(i, m).noalias() -= alpha * (gi + mu_ * v);
-      else
-        w.segment(i, m).noalias() -= alpha * v;
-    });
+    return detail::checked_update<T>(w, backup, [&](Eigen::Index i, Eigen::Index m) { update(w, g, alpha, i, m); });
   }
   /// "Momentum" or "Momentum (Nesterov)".
   const char* name() const noexcept { return nesterov_ ? "Momentum (Nesterov)" : "Momentum"; }
@@ -176,6 +170,18 @@ class Momentum {
   }
 
  private:
+  // The update of entries [i, i + m): step() runs it on all of w, checked_step by chunks.
+  void update(Eigen::Ref<Eigen::VectorX<T>>& w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
+              Eigen::Index i, Eigen::Index m) {
+    auto v = v_.segment(i, m);
+    const auto gi = g.segment(i, m);
+    v = mu_ * v + gi;
+    if (nesterov_)
+      w.segment(i, m).noalias() -= alpha * (gi + mu_ * v);
+    else
+      w.segment(i, m).noalias() -= alpha * v;
+  }
+
   T mu_;
   bool nesterov_;
   Eigen::VectorX<T> v_;

@@ -182,7 +182,7 @@ class Trainer {
     const Eigen::Index k = std::clamp<Eigen::Index>(m / min_rows_, 1, threads);
     for (Eigen::Index s = 0; s < threads; ++s) {
       Shard& sh = *shards_[static_cast<std::size_t>(s)];
-      const Eigen::Index begin = s < k ? s * m / k : m, end = s < k ? (s + 1) * m / k : m;
+      const Eigen::Index begin = std::min(s, k) * m / k, end = std::min(s + 1, k) * m / k;  // empty from s = k
       sh.rows = rows + begin;
       sh.count = end - begin;
       sh.slot = slot;
