@@ -4,7 +4,11 @@
 // the learning rate that owns alpha_0 and the schedule.
 
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "tapegrad/optim/optim.hpp"
 #include "test_support.hpp"
@@ -106,27 +110,54 @@ TEST_CASE("Optimizer holds any optimizer by value", "[optim][optimizer]") {
   CHECK_THROWS_WITH(o.step(w, VectorXd{{1.0, 2.0}}, 0.1), ContainsSubstring("the gradient has 2 entries but w has 1"));
 }
 
+// Parts as train() hands them to checked_step: here three uneven parts, each on its own
+// thread (the bounds are not multiples of the chunk or of a vector).
+const optim::Parts three_threads = [](Eigen::Index n, optim::PartBody body) {
+  const Eigen::Index bounds[] = {0, n / 4 + 3, 2 * n / 3 - 5, n};
+  std::vector<char> ok(3, 0);
+  std::vector<std::thread> threads;
+  for (int p = 0; p < 3; ++p) threads.emplace_back([&, p] { ok[p] = body(bounds[p], bounds[p + 1]) ? 1 : 0; });
+  for (auto& t : threads) t.join();
+  return ok[0] && ok[1] && ok[2];
+};
+
+// A user's optimizer without checked_step that clips the gradient: a non-finite g would
+// give a finite w, so the generic checked_step must look at g itself.
+struct ClippedDescent {
+  void reset(Eigen::Index) {}
+  void step(Eigen::Ref<VectorXd> w, const Eigen::Ref<const VectorXd>& g, double alpha) {
+    w -= alpha * g.cwiseMax(-1.0).cwiseMin(1.0);
+  }
+  static const char* name() { return "ClippedDescent"; }
+};
+
 // checked_step: the step, the old w in the backup and whether the new w is finite, in
 // one pass over chunks of 512. 1,300 entries: two whole chunks and a partial one.
 TEST_CASE("checked_step equals step, keeps the old w, and sees a non-finite update in any chunk",
           "[optim][optimizer]") {
   const Eigen::Index n = 1300;
   const VectorXd w0 = VectorXd::LinSpaced(n, -2.0, 3.0), g = VectorXd::LinSpaced(n, 1.0, -0.5);
-  auto check_same = [&](optim::Optimizer<double> plain, optim::Optimizer<double> checked) {
-    VectorXd w1 = w0, w2 = w0, backup;
-    for (int t = 0; t < 3; ++t) {  // three steps: the state (velocity) carries over
-      INFO("step " << t);
+  auto check_same = [&](optim::Optimizer<double> plain, optim::Optimizer<double> checked,
+                        optim::Optimizer<double> by_parts) {
+    VectorXd w1 = w0, w2 = w0, w3 = w0, backup, backup3;
+    for (int t = 0; t < 3; ++t) {  // three steps: the state (velocity, moments) carries over
+      INFO(plain.name() << ", step " << t);
       const VectorXd before = w2;
       plain.step(w1, g * double(t + 1), 0.05);
       CHECK(checked.checked_step(w2, g * double(t + 1), 0.05, backup));
+      CHECK(by_parts.checked_step(w3, g * double(t + 1), 0.05, backup3, &three_threads));
       CHECK(backup == before);
+      CHECK(backup3 == before);
       CHECK((w2 - w1).cwiseAbs().maxCoeff() <= 1e-15 * w1.cwiseAbs().maxCoeff());
+      CHECK(w3 == w2);  // the parts do the chunks' arithmetic: bit for bit
     }
   };
-  check_same(optim::GradientDescent<double>(), optim::GradientDescent<double>());
-  check_same(optim::Momentum<double>(0.9), optim::Momentum<double>(0.9));
-  check_same(optim::Momentum<double>(0.8, true), optim::Momentum<double>(0.8, true));
-  check_same(optim::Adam<double>(), optim::Adam<double>());  // no checked_step of its own: the generic path
+  check_same(optim::GradientDescent<double>(), optim::GradientDescent<double>(), optim::GradientDescent<double>());
+  check_same(optim::Momentum<double>(0.9), optim::Momentum<double>(0.9), optim::Momentum<double>(0.9));
+  check_same(optim::Momentum<double>(0.8, true), optim::Momentum<double>(0.8, true),
+             optim::Momentum<double>(0.8, true));
+  check_same(optim::Adam<double>(), optim::Adam<double>(), optim::Adam<double>());
+  check_same(ClippedDescent(), ClippedDescent(), ClippedDescent());  // the generic path (parts ignored)
   // A gradient that overflows w in one entry (in the first, middle or partial chunk):
   // false, and the backup holds every old entry (the update itself went through).
   for (const Eigen::Index at : {Eigen::Index(0), Eigen::Index(700), n - 1}) {
@@ -146,6 +177,23 @@ TEST_CASE("checked_step equals step, keeps the old w, and sees a non-finite upda
       if (o.name() != std::string("Adam")) CHECK_FALSE(finite);
     }
   }
+  // A non-finite gradient entry (the step loop does not check g before checked_step):
+  // the new w is not finite for every optimizer, the clipping one included, with and
+  // without parts, and the backup is whole.
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const double bad : {inf, -inf, std::numeric_limits<double>::quiet_NaN()})
+    for (const Eigen::Index at : {Eigen::Index(0), Eigen::Index(700), n - 1})
+      for (const optim::Parts* parts : {static_cast<const optim::Parts*>(nullptr), &three_threads})
+        for (optim::Optimizer<double> o :
+             {optim::Optimizer<double>(optim::GradientDescent<double>()), optim::Optimizer<double>(optim::Momentum<double>()),
+              optim::Optimizer<double>(optim::Momentum<double>(0.5, true)), optim::Optimizer<double>(optim::Adam<double>()),
+              optim::Optimizer<double>(ClippedDescent())}) {
+          INFO(o.name() << ", g = " << bad << " at " << at << (parts ? ", by parts" : ""));
+          VectorXd w = w0, backup, gb = g;
+          gb[at] = bad;
+          CHECK_FALSE(o.checked_step(w, gb, 0.05, backup, parts));
+          CHECK(backup == w0);
+        }
 }
 
 TEST_CASE("optimizer arguments are checked", "[optim][optimizer]") {

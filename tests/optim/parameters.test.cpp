@@ -450,6 +450,26 @@ TEST_CASE("BoundParameters::gradient_into equals the closed form and central dif
   bound.gradient_into(tape, big.segment(5, 15));
   CHECK(big.segment(5, 15) == g);
   CHECK(big.head(5).isZero(0));
+  // In place: the same numbers where the sweep left them, and writable there.
+  double* in_place = bound.gradient_in_place(tape);
+  REQUIRE(in_place != nullptr);
+  CHECK(Eigen::Map<const VectorXd>(in_place, 15) == g);
+  in_place[14] += 1.0;  // what train() does with weight decay
+  CHECK(bound[3].grad()(2, 1) == g[14] + 1.0);
+  {  // A loss recorded before the parameters reaches none of them: nullptr, and
+     // gradient_into gives zeros. (A scope: `other` is the active tape until it ends.)
+    Tape<double> other;
+    const Var<double> early = other.variable(2.0) * 3.0;
+    optim::BoundParameters<double> late;
+    late.bind(other, p);
+    other.backward(early);
+    CHECK(late.gradient_in_place(other) == nullptr);
+    VectorXd zeros = VectorXd::Constant(15, 7.0);
+    late.gradient_into(other, zeros);
+    CHECK(zeros.isZero(0));
+    // The parameters' tape only: another tape's block is a TapeError.
+    CHECK_THROWS_AS(bound.gradient_in_place(other), tapegrad::TapeError);
+  }
 
   // Rebinding after new values on a cleared tape: new values, new gradient.
   p["V"].setConstant(-0.5);

@@ -241,6 +241,86 @@ TEST_CASE("threads: small batches stay on one thread unless min_rows_per_thread 
   CHECK(run(2, 150, 100) == run(1, 150, 0));
 }
 
+// A large model (33,001 parameters, over run_parts' 256 KiB): with 2 threads the
+// optimizer's step and the epoch's gradient sum run in parts on both threads. Batches
+// that stay on one shard must give the 1-thread run bit for bit; split ones agree to
+// rounding, and so does the recorded epoch gradient norm.
+TEST_CASE("threads share the optimizer step of a large model", "[optim][train][threads]") {
+  const auto data = regression_data(24, 33000, 12);
+  auto run = [&](unsigned k, Index min_rows, optim::Optimizer<double> optimizer) {
+    optim::LinearRegression<double> model(33000);
+    optim::TrainOptions<double> o;
+    o.epochs = 3;
+    o.batch_size = 8;
+    o.order = optim::Order::sequential;
+    o.threads = k;
+    o.min_rows_per_thread = min_rows;
+    o.optimizer = std::move(optimizer);
+    o.learning_rate = 1e-3;
+    auto h = optim::train(model, data, o);
+    return std::make_pair(model.parameters().values().eval(), h);
+  };
+  for (const optim::Optimizer<double>& opt : {optim::Optimizer<double>(optim::Momentum<double>(0.9)),
+                                               optim::Optimizer<double>(optim::Adam<double>())}) {
+    INFO(opt.name());
+    const auto [w1, h1] = run(1, 0, opt);
+    REQUIRE(h1.status == optim::Status::max_epochs);
+    const auto [w_one_shard, h_one_shard] = run(2, 100, opt);  // batches of 8 stay on one shard
+    CHECK(w_one_shard == w1);
+    CHECK(h_one_shard.gradient_norm == h1.gradient_norm);
+    CHECK(h_one_shard.loss == h1.loss);
+    const auto [w2, h2] = run(2, 1, opt);  // split: 4 rows per shard
+    CHECK((w2 - w1).cwiseAbs().maxCoeff() <= 1e-10 * (1.0 + w1.cwiseAbs().maxCoeff()));
+    for (std::size_t e = 0; e < h1.epochs(); ++e) {
+      CHECK_CLOSE(h2.loss[e], h1.loss[e], 1e-10);
+      CHECK_CLOSE(h2.gradient_norm[e], h1.gradient_norm[e], 1e-10);
+    }
+  }
+}
+
+// Linear regression plus sqrt(b): at b = 0 the loss is finite but dL/db is +Inf.
+struct SqrtOfBias : optim::LinearRegression<double> {
+  using optim::LinearRegression<double>::LinearRegression;
+  tapegrad::Var<double> loss(const optim::BoundParameters<double>& w, const optim::Batch<double>& batch) const {
+    return optim::LinearRegression<double>::loss(w, batch) + sqrt(w[1](0, 0));
+  }
+  using optim::LinearRegression<double>::loss;
+};
+
+// The step loop does not look at g before train's one-pass update; the update's check
+// of the new w must still stop at a non-finite gradient, with w unchanged and the
+// gradient named, for every optimizer (a clipping one of the user's too), with and
+// without threads, with the bad entry in the last chunk (the bias comes last).
+TEST_CASE("a non-finite gradient stops train before the update", "[optim][train]") {
+  struct Clipped {
+    void reset(Index) {}
+    void step(Eigen::Ref<VectorXd> w, const Eigen::Ref<const VectorXd>& g, double alpha) {
+      w -= alpha * g.cwiseMax(-1.0).cwiseMin(1.0);
+    }
+    static const char* name() { return "Clipped"; }
+  };
+  for (const Index d : {Index(3), Index(33000)}) {  // one chunk; run_parts on two threads
+    const auto data = regression_data(16, d, 13);
+    for (const optim::Optimizer<double>& opt :
+         {optim::Optimizer<double>(optim::GradientDescent<double>()), optim::Optimizer<double>(optim::Momentum<double>()),
+          optim::Optimizer<double>(optim::Adam<double>()), optim::Optimizer<double>(Clipped())})
+      for (const unsigned k : {1u, 2u}) {
+        INFO(opt.name() << ", " << d << " features, threads " << k);
+        SqrtOfBias model(d);
+        const VectorXd w0 = model.parameters().values();
+        auto o = full_batch(data, 0.01, 5);
+        o.optimizer = opt;
+        o.threads = k;
+        o.min_rows_per_thread = 1;
+        const auto h = optim::train(model, data, o);
+        CHECK(h.status == optim::Status::diverged);
+        CHECK_THAT(h.message, ContainsSubstring("non-finite gradient at epoch 0, batch 0 (after 0 steps)"));
+        CHECK(h.steps == 0);
+        CHECK(model.parameters().values() == w0);
+      }
+  }
+}
+
 TEST_CASE("a too-large learning rate diverges: reported, parameters finite", "[optim][train]") {
   const auto data = regression_data(40, 3, 6);
   optim::LinearRegression<double> model(3);

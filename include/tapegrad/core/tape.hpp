@@ -330,6 +330,14 @@ class Tape : public detail::TapeOwnership<T> {
     for (; k < n; ++k) out[k] = T(0);
   }
 
+  /// The adjoints of slots [first, first + n) where the last sweep left them, to read or
+  /// change in place, or nullptr if that sweep did not reach all of them (their adjoints
+  /// are then 0 and not stored). Valid until the tape records or sweeps again. Unchecked,
+  /// like copy_adjoints.
+  T* adjoints_in_place(Index first, std::size_t n) noexcept {
+    return std::size_t(first) + n <= swept_ ? adjoint_.data() + first : nullptr;
+  }
+
   /// Sets every adjoint to zero.
   void zero_grad() noexcept { std::fill(adjoint_.data(), adjoint_.data() + swept_, T(0)); }
 

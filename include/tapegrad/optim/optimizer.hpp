@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -39,6 +40,28 @@ struct OptimizerState {
   std::vector<std::pair<std::string, std::int64_t>> counters;      ///< e.g. {"steps", 17}
   std::vector<std::pair<std::string, Eigen::VectorX<T>>> vectors;  ///< e.g. {"velocity", v}
 };
+
+/// The work of one part for Parts: a reference to a callable bool(begin, end), valid for
+/// the call it is passed to. Unlike std::function it never allocates (the step loop
+/// must not allocate per step).
+class PartBody {
+ public:
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, PartBody>>>
+  PartBody(const F& f) noexcept  // NOLINT: implicit on purpose, like std::function
+      : object_(&f), call_([](const void* o, Eigen::Index b, Eigen::Index e) { return (*static_cast<const F*>(o))(b, e); }) {}
+  /// Runs the referenced callable on [begin, end).
+  bool operator()(Eigen::Index begin, Eigen::Index end) const { return call_(object_, begin, end); }
+
+ private:
+  const void* object_;
+  bool (*call_)(const void*, Eigen::Index, Eigen::Index);
+};
+
+/// Runs body(begin, end) on parts of [0, n) that together cover it, perhaps on several
+/// threads at once, and returns whether every part returned true. train() hands one that
+/// splits over its threads to checked_step; without one, the step is one part on the
+/// calling thread. body must not throw.
+using Parts = std::function<bool(Eigen::Index n, PartBody body)>;
 
 namespace detail {
 
@@ -80,19 +103,23 @@ void require_same_size(const Eigen::Ref<Eigen::VectorX<T>>& w, const Eigen::Ref<
 
 /// checked_step's frame: backup = w, update(first, count) on chunks small enough to stay
 /// in the L1 cache, and whether the new w is finite. One pass over memory instead of
-/// four (copy, update, check), with the same arithmetic per entry as the unchunked step.
+/// four (copy, update, check), with the same arithmetic per entry as the unchunked step;
+/// with `parts`, the parts of w on several threads at once.
 template <class T, class Update>
-bool checked_update(Eigen::Ref<Eigen::VectorX<T>> w, Eigen::VectorX<T>& backup, Update&& update) {
+bool checked_update(Eigen::Ref<Eigen::VectorX<T>> w, Eigen::VectorX<T>& backup, const Parts* parts, Update&& update) {
   constexpr Eigen::Index chunk = 512;
-  backup.resize(w.size());  // same size every step: allocates only the first time
-  bool finite = true;       // every chunk is updated (the backup must be whole for an undo)
-  for (Eigen::Index first = 0; first < w.size(); first += chunk) {
-    const Eigen::Index count = std::min(chunk, w.size() - first);
-    backup.segment(first, count) = w.segment(first, count);
-    update(first, count);
-    finite = all_finite(w.segment(first, count)) && finite;
-  }
-  return finite;
+  backup.resize(w.size());  // before the parts run: same size every step, allocates only the first time
+  const auto part = [&](Eigen::Index begin, Eigen::Index end) {
+    bool finite = true;  // every chunk is updated (the backup must be whole for an undo)
+    for (Eigen::Index first = begin; first < end; first += chunk) {
+      const Eigen::Index count = std::min(chunk, end - first);
+      backup.segment(first, count) = w.segment(first, count);
+      update(first, count);
+      finite = all_finite(w.segment(first, count)) && finite;
+    }
+    return finite;
+  };
+  return parts != nullptr && *parts ? (*parts)(w.size(), part) : part(0, w.size());
 }
 }  // namespace detail
 
@@ -107,12 +134,14 @@ class GradientDescent {
     detail::require_same_size<T>(w, g, "GradientDescent");
     update(w, g, alpha, 0, w.size());
   }
-  /// step(), keeping the old w in `backup`; returns whether the new w is finite. One pass
-  /// over memory: what train() runs (it undoes a non-finite update from the backup).
+  /// step(), keeping the old w in `backup`; returns whether the new w is finite (it is
+  /// not where g is not). One pass over memory, by parts if given: what train() runs (it
+  /// undoes a non-finite update from the backup).
   bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
-                    Eigen::VectorX<T>& backup) {
+                    Eigen::VectorX<T>& backup, const Parts* parts = nullptr) {
     detail::require_same_size<T>(w, g, "GradientDescent");
-    return detail::checked_update<T>(w, backup, [&](Eigen::Index i, Eigen::Index m) { update(w, g, alpha, i, m); });
+    return detail::checked_update<T>(w, backup, parts,
+                                     [&](Eigen::Index i, Eigen::Index m) { update(w, g, alpha, i, m); });
   }
   /// "GradientDescent".
   static const char* name() noexcept { return "GradientDescent"; }
@@ -151,13 +180,15 @@ class Momentum {
     if (v_.size() != w.size()) reset(w.size());
     update(w, g, alpha, 0, w.size());
   }
-  /// step(), keeping the old w in `backup`; returns whether the new w is finite. One pass
-  /// over memory: what train() runs (it undoes a non-finite update from the backup).
+  /// step(), keeping the old w in `backup`; returns whether the new w is finite (it is
+  /// not where g is not). One pass over memory, by parts if given: what train() runs (it
+  /// undoes a non-finite update from the backup).
   bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
-                    Eigen::VectorX<T>& backup) {
+                    Eigen::VectorX<T>& backup, const Parts* parts = nullptr) {
     detail::require_same_size<T>(w, g, "Momentum");
     if (v_.size() != w.size()) reset(w.size());
-    return detail::checked_update<T>(w, backup, [&](Eigen::Index i, Eigen::Index m) { update(w, g, alpha, i, m); });
+    return detail::checked_update<T>(w, backup, parts,
+                                     [&](Eigen::Index i, Eigen::Index m) { update(w, g, alpha, i, m); });
   }
   /// "Momentum" or "Momentum (Nesterov)".
   const char* name() const noexcept { return nesterov_ ? "Momentum (Nesterov)" : "Momentum"; }
@@ -217,14 +248,17 @@ class Adam {
   }
   /// One step with learning rate alpha.
   void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) {
-    using std::pow;
-    detail::require_same_size<T>(w, g, "Adam");
-    if (m_.size() != w.size()) reset(w.size());
-    ++t_;
-    m_ = b1_ * m_ + (T(1) - b1_) * g;
-    v_ = b2_ * v_ + (T(1) - b2_) * g.cwiseAbs2();
-    const T c1 = T(1) - pow(b1_, T(t_)), c2 = T(1) - pow(b2_, T(t_));
-    w.array() -= alpha * (m_.array() / c1) / ((v_.array() / c2).sqrt() + eps_);
+    start_step(w, g);
+    update(w, g, alpha, 0, w.size());
+  }
+  /// step(), keeping the old w in `backup`; returns whether the new w is finite (it is
+  /// not where g is not). One pass over memory, by parts if given: what train() runs (it
+  /// undoes a non-finite update from the backup).
+  bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
+                    Eigen::VectorX<T>& backup, const Parts* parts = nullptr) {
+    start_step(w, g);
+    return detail::checked_update<T>(w, backup, parts,
+                                     [&](Eigen::Index i, Eigen::Index m) { update(w, g, alpha, i, m); });
   }
   /// "Adam".
   static const char* name() noexcept { return "Adam"; }
@@ -246,7 +280,27 @@ class Adam {
   }
 
  private:
+  // The step's shared part: the count and the bias corrections c1, c2 of step t.
+  void start_step(const Eigen::Ref<Eigen::VectorX<T>>& w, const Eigen::Ref<const Eigen::VectorX<T>>& g) {
+    using std::pow;
+    detail::require_same_size<T>(w, g, "Adam");
+    if (m_.size() != w.size()) reset(w.size());
+    ++t_;
+    c1_ = T(1) - pow(b1_, T(t_));
+    c2_ = T(1) - pow(b2_, T(t_));
+  }
+  // The update of entries [i, i + n): step() runs it on all of w, checked_step by chunks.
+  void update(Eigen::Ref<Eigen::VectorX<T>>& w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
+              Eigen::Index i, Eigen::Index n) {
+    auto m = m_.segment(i, n), v = v_.segment(i, n);
+    const auto gi = g.segment(i, n);
+    m = b1_ * m + (T(1) - b1_) * gi;
+    v = b2_ * v + (T(1) - b2_) * gi.cwiseAbs2();
+    w.segment(i, n).array() -= alpha * (m.array() / c1_) / ((v.array() / c2_).sqrt() + eps_);
+  }
+
   T b1_, b2_, eps_;
+  T c1_{1}, c2_{1};  // this step's bias corrections
   Eigen::VectorX<T> m_, v_;
   std::int64_t t_ = 0;
 };
@@ -278,12 +332,13 @@ class Optimizer {
   void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha) {
     impl_->step(w, g, alpha);
   }
-  /// step(), keeping the old w in `backup`; returns whether the new w is finite. Held
-  /// optimizers with a checked_step of their own (GradientDescent, Momentum) do it in one
-  /// pass; for the others it is backup = w, step, a finiteness check.
+  /// step(), keeping the old w in `backup`; returns whether the new w is finite, which
+  /// it is not where g is not. Held optimizers with a checked_step of their own
+  /// (GradientDescent, Momentum, Adam) do it in one pass, by parts if given; for the
+  /// others it is a check of g (no step if it is not finite), backup = w, step, a check of w.
   bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
-                    Eigen::VectorX<T>& backup) {
-    return impl_->checked_step(w, g, alpha, backup);
+                    Eigen::VectorX<T>& backup, const Parts* parts = nullptr) {
+    return impl_->checked_step(w, g, alpha, backup, parts);
   }
   /// The optimizer's name.
   std::string name() const { return impl_->name(); }
@@ -313,7 +368,7 @@ class Optimizer {
     virtual void step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g,
                       const T& alpha) = 0;
     virtual bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g,
-                              const T& alpha, Eigen::VectorX<T>& backup) = 0;
+                              const T& alpha, Eigen::VectorX<T>& backup, const Parts* parts) = 0;
     virtual std::string name() const = 0;
     virtual OptimizerState<T> state() const = 0;
     virtual void load_state(const OptimizerState<T>& s, Eigen::Index n) = 0;
@@ -331,7 +386,8 @@ class Optimizer {
   struct has_checked_step<
       O, std::void_t<decltype(std::declval<O&>().checked_step(
              std::declval<Eigen::Ref<Eigen::VectorX<T>>>(), std::declval<const Eigen::Ref<const Eigen::VectorX<T>>&>(),
-             std::declval<const T&>(), std::declval<Eigen::VectorX<T>&>()))>> : std::true_type {};
+             std::declval<const T&>(), std::declval<Eigen::VectorX<T>&>(), std::declval<const Parts*>()))>>
+      : std::true_type {};
   template <class O>
   struct Model final : Concept {
     explicit Model(O o_) : o(std::move(o_)) {}
@@ -341,11 +397,12 @@ class Optimizer {
       o.step(w, g, alpha);
     }
     bool checked_step(Eigen::Ref<Eigen::VectorX<T>> w, const Eigen::Ref<const Eigen::VectorX<T>>& g, const T& alpha,
-                      Eigen::VectorX<T>& backup) override {
+                      Eigen::VectorX<T>& backup, const Parts* parts) override {
       if constexpr (has_checked_step<O>::value) {
-        return o.checked_step(w, g, alpha, backup);
+        return o.checked_step(w, g, alpha, backup, parts);
       } else {
         backup = w;
+        if (!detail::all_finite(g)) return false;  // a user's step might hide it (clipping)
         o.step(w, g, alpha);
         return detail::all_finite(w);
       }

@@ -185,6 +185,14 @@ class BoundParameters {
     tape.copy_adjoints(flat_.first_slot(), static_cast<std::size_t>(flat_.size()), g.data());
   }
 
+  /// After tape.backward(L): dL/dw (flat) where the sweep left it, on the tape, with no
+  /// copy; it may be changed in place and stays valid until the tape records or sweeps
+  /// again. nullptr if L was recorded before the parameters (then use gradient_into).
+  T* gradient_in_place(Tape<T>& tape) const {
+    tape.check_owned(flat_(0, 0), "BoundParameters::gradient_in_place");
+    return tape.adjoints_in_place(flat_.first_slot(), static_cast<std::size_t>(flat_.size()));
+  }
+
  private:
   MatrixVar<T> flat_;
   std::vector<MatrixVar<T>> blocks_;

@@ -15,7 +15,9 @@
 ///   4. d.step()        the update of w (a learning-rate step, or a solver's search);
 ///   5. finite check    an update that made w NaN/Inf is undone: Status::diverged
 ///                      (a driver with checked_step(backup, finite), train's, does 4
-///                      and 5 in one pass over w);
+///                      and 5 in one pass over w; its optimizers' new w is not finite
+///                      where g is not, so that pass also stands for 2's check of g,
+///                      and g is looked at only to name the failure);
 ///   6. d.after_step()  per-update bookkeeping and stop rules (train: an epoch's end).
 ///
 /// d.start() may end the run before the first iteration (train with 0 epochs) and
@@ -41,12 +43,20 @@
 
 namespace tapegrad::optim::detail {
 
+inline constexpr const char* kNonFiniteGradient = "non-finite gradient";
+
+/// Why a loss is unusable ("loss NaN"), or an empty string if it is finite.
+template <class T>
+std::string non_finite_loss(const T& loss) {
+  return is_finite(loss) ? std::string() : "loss " + number(static_cast<double>(loss));
+}
+
 /// Why a loss and gradient are unusable ("loss NaN", "non-finite gradient"), or an
 /// empty string if both are finite.
 template <class T, class G>
 std::string non_finite(const T& loss, const Eigen::MatrixBase<G>& gradient) {
-  if (!is_finite(loss)) return "loss " + number(static_cast<double>(loss));
-  if (!all_finite(gradient)) return "non-finite gradient";
+  if (!is_finite(loss)) return non_finite_loss(loss);
+  if (!all_finite(gradient)) return kNonFiniteGradient;
   return std::string();
 }
 
@@ -71,7 +81,8 @@ std::optional<Status> tolerance_stop(const T& loss_tolerance, const T& gradient_
 }
 
 /// Whether a driver does phases 4-5 itself in one pass: checked_step(backup, finite)
-/// keeps the old w in backup, updates w and sets finite (train's driver).
+/// keeps the old w in backup, updates w and sets finite, false also when g was not
+/// finite (train's driver). Such a driver's observe() must not rely on a finite g.
 template <class Driver, class Backup, class = void>
 struct has_checked_step : std::false_type {};
 template <class Driver, class Backup>
@@ -84,12 +95,14 @@ struct has_checked_step<
 template <class Driver, class Backup>
 std::optional<Status> loop_iteration(Driver& d, Backup& backup) {
   d.evaluate();
-  const std::string bad = non_finite(d.loss(), d.gradient());
+  constexpr bool one_pass = has_checked_step<Driver, Backup>::value;
+  // A driver with checked_step checks g with the new w (above), saving a pass over g.
+  const std::string bad = one_pass ? non_finite_loss(d.loss()) : non_finite(d.loss(), d.gradient());
   if (!bad.empty()) return d.diverged(bad);
   if (std::optional<Status> stop = d.observe()) return stop;
   auto w = d.parameters();
   bool finite = true;
-  if constexpr (has_checked_step<Driver, Backup>::value) {
+  if constexpr (one_pass) {
     if (std::optional<Status> stop = d.checked_step(backup, finite)) return stop;
   } else {
     backup = w;  // same size every step: allocates only the first time
@@ -98,6 +111,7 @@ std::optional<Status> loop_iteration(Driver& d, Backup& backup) {
   }
   if (!finite) {
     w = backup;
+    if (!all_finite(d.gradient())) return d.diverged(kNonFiniteGradient);  // w unchanged, as in phase 2
     return d.diverged("non-finite parameters after the update (undone)");
   }
   return d.after_step();

@@ -133,12 +133,11 @@ class Trainer {
         data_(data),
         group_(group),
         min_rows_(min_rows_per_thread > 0 ? min_rows_per_thread : automatic_min_rows(params.size())) {
-    for (unsigned s = 0; s < threads; ++s) {
-      shards_.push_back(std::make_unique<Shard>());
-      if (threads > 1) shards_.back()->grad.setZero(params.size());
-    }
+    for (unsigned s = 0; s < threads; ++s) shards_.push_back(std::make_unique<Shard>());
     grad_.setZero(params.size());
-    if (threads > 1) pool_ = std::make_unique<WorkerPool>(threads - 1, [this](unsigned s) { run_shard(s); });
+    gradient_ = grad_.data();
+    if (threads > 1)
+      pool_ = std::make_unique<WorkerPool>(threads - 1, [this](unsigned s) { run_job(s); });
   }
 
   /// Loss and gradient (into gradient()) of the batch rows[0..m) at the current w.
@@ -148,9 +147,24 @@ class Trainer {
     return group_ == nullptr ? compute_here(rows, m, slot) : compute_over_ranks(rows, m, slot);
   }
 
-  /// The gradient of the last compute(); the driver may change it in place (weight decay)
-  /// until the next compute().
-  VectorX<T>& gradient() noexcept { return grad_; }
+  /// The gradient of the last compute(): with one shard where its sweep left it on the
+  /// tape (no copy), else the shards' sum. The driver may change it in place (weight
+  /// decay) until the next compute().
+  Eigen::Map<VectorX<T>> gradient() noexcept { return {gradient_, grad_.size()}; }
+
+  /// Runs body(begin, end) on parts of [0, n), one per thread, and returns whether every
+  /// part returned true: the optimizer's step and the epoch's sums, over the threads the
+  /// batch's shards use. A gradient under 256 KiB is one part on this thread (a hand-over
+  /// to the workers would cost more than its pass). body must not throw.
+  bool run_parts(Eigen::Index n, PartBody body) {
+    if (pool_ == nullptr || n * static_cast<Eigen::Index>(sizeof(T)) < (Eigen::Index(1) << 18)) return body(0, n);
+    parts_n_ = n;
+    parts_body_ = &body;  // lives until run_on_all returns
+    run_on_all(Job::parts);
+    bool all = true;
+    for (const auto& sh : shards_) all = sh->part_ok && all;
+    return all;
+  }
 
   /// The fewest rows a shard gets by default: each extra shard costs passes over the
   /// gradient (zeroing, copying out, summing) on top of its rows' products. Measured on
@@ -188,27 +202,25 @@ class Trainer {
       sh.slot = slot;
       sh.error = nullptr;
     }
-    direct_ = k == 1;
-    if (direct_) {  // one shard, on this thread: its gradient goes straight into grad_
+    if (k == 1) {  // one shard, on this thread: the optimizer reads its tape's adjoints
       run_shard(0);
       if (shards_[0]->error) std::rethrow_exception(shards_[0]->error);
+      gradient_ = shards_[0]->gradient;
       return shards_[0]->loss;
     }
-    pool_->start();
-    run_shard(0);
-    pool_->wait();
+    run_on_all(Job::shards);
     for (auto& sh : shards_)
       if (sh->error) std::rethrow_exception(sh->error);
-    // g = sum_s (M_s / M) g_s over the k shards in use (k >= 2, none empty: k <= m): the
-    // first two in one pass, each further one added.
-    const auto weight = [m](const Shard& sh) { return T(sh.count) / T(m); };
-    const Shard &first = *shards_[0], &second = *shards_[1];
-    T loss = weight(first) * first.loss + weight(second) * second.loss;
-    grad_.noalias() = weight(first) * first.grad + weight(second) * second.grad;
+    // g = sum_s (M_s / M) g_s over the k shards in use (k >= 2, none empty: k <= m), read
+    // from their tapes; every thread sums its part of the entries.
+    m_ = m;
+    k_ = k;
+    run_on_all(Job::sum);
+    gradient_ = grad_.data();
+    T loss = weight(*shards_[0]) * shards_[0]->loss + weight(*shards_[1]) * shards_[1]->loss;
     for (Eigen::Index s = 2; s < k; ++s) {
       const Shard& sh = *shards_[static_cast<std::size_t>(s)];
       loss += weight(sh) * sh.loss;
-      grad_.noalias() += weight(sh) * sh.grad;
     }
     return loss;
   }
@@ -232,10 +244,11 @@ class Trainer {
         const T loss = compute_here(local_rows_.data(), mine, slot);
         const T weight = T(mine) / T(m);
         reduced_[0] = weight * loss;
-        reduced_.segment(1, n).noalias() = weight * grad_;
+        reduced_.segment(1, n).noalias() = weight * gradient();
       });
     sum_or_agree(*group_, reduced_.data(), static_cast<std::size_t>(n + 1), error);
     grad_ = reduced_.segment(1, n);
+    gradient_ = grad_.data();
     return reduced_[0];
   }
 
@@ -243,13 +256,61 @@ class Trainer {
     Tape<T> tape{Activation::later};
     BoundParameters<T> bound;
     Batch<T> batch[2];
-    VectorX<T> grad;  // its share's gradient (unused with one shard)
+    T* gradient = nullptr;  // its share's gradient: on its tape, or in spare
+    VectorX<T> spare;       // the gradient when the tape cannot hold it (L recorded before w)
+    bool part_ok = true;    // what this thread's part of run_parts returned
     T loss{};
     const Eigen::Index* rows = nullptr;
     Eigen::Index count = 0;
     int slot = 0;
     std::exception_ptr error;
   };
+
+  /// Shard sh's share of the batch, M_s / M.
+  T weight(const Shard& sh) const { return T(sh.count) / T(m_); }
+
+  enum class Job { shards, sum, parts };
+
+  /// Runs job on this thread (as thread 0) and on every worker, and waits for them.
+  void run_on_all(Job job) {
+    job_ = job;
+    pool_->start();
+    run_job(0);
+    pool_->wait();
+  }
+  void run_job(unsigned s) {
+    switch (job_) {
+      case Job::shards: return run_shard(s);
+      case Job::sum: return sum_part(s);
+      case Job::parts: {
+        const auto [begin, end] = part_of(s, parts_n_);
+        shards_[s]->part_ok = begin >= end || (*parts_body_)(begin, end);
+        return;
+      }
+    }
+  }
+
+  /// Thread s's part [begin, end) of n entries: whole cache lines, so that no two
+  /// threads write the same line.
+  std::pair<Eigen::Index, Eigen::Index> part_of(unsigned s, Eigen::Index n) const {
+    const auto parts = static_cast<Eigen::Index>(shards_.size());
+    constexpr Eigen::Index line = std::max<Eigen::Index>(1, 64 / static_cast<Eigen::Index>(sizeof(T)));
+    const auto bound = [&](Eigen::Index p) { return p >= parts ? n : std::min(n, p * n / parts / line * line); };
+    return {bound(s), bound(s + 1)};
+  }
+
+  /// Thread s's part of g = sum_s (M_s / M) g_s.
+  void sum_part(unsigned s) {
+    const auto [begin, end] = part_of(s, grad_.size());
+    const Eigen::Index count = end - begin;
+    if (count <= 0) return;
+    const auto part = [&](Eigen::Index i) {
+      return Eigen::Map<const VectorX<T>>(shards_[static_cast<std::size_t>(i)]->gradient + begin, count);
+    };
+    auto g = grad_.segment(begin, count);
+    g.noalias() = weight(*shards_[0]) * part(0) + weight(*shards_[1]) * part(1);
+    for (Eigen::Index i = 2; i < k_; ++i) g.noalias() += weight(*shards_[static_cast<std::size_t>(i)]) * part(i);
+  }
 
   void run_shard(unsigned s) {
     Shard& sh = *shards_[s];
@@ -262,8 +323,12 @@ class Trainer {
       sh.bound.bind(sh.tape, params_);
       const Var<T> L = model_.loss(sh.bound, batch);
       sh.tape.backward(L);
-      // One shard writes the step's gradient directly: no copy and no weighted sum.
-      sh.bound.gradient_into(sh.tape, direct_ ? grad_ : sh.grad);
+      sh.gradient = sh.bound.gradient_in_place(sh.tape);  // read where the sweep left it
+      if (sh.gradient == nullptr) {
+        sh.spare.resize(params_.size());
+        sh.bound.gradient_into(sh.tape, sh.spare);
+        sh.gradient = sh.spare.data();
+      }
       sh.loss = L.value();
     } catch (...) {
       sh.error = std::current_exception();
@@ -276,8 +341,12 @@ class Trainer {
   Collective* group_;
   std::vector<std::unique_ptr<Shard>> shards_;
   VectorX<T> grad_, reduced_;
-  Eigen::Index min_rows_;  // the fewest rows a shard gets
-  bool direct_ = true;     // this step has one shard: it writes grad_ itself
+  T* gradient_;                       // the last compute()'s gradient (grad_ or a tape's adjoints)
+  Eigen::Index min_rows_;             // the fewest rows a shard gets
+  Eigen::Index m_ = 0, k_ = 0;        // the batch's rows and shards (for the sum)
+  Job job_ = Job::shards;             // what run_on_all runs
+  Eigen::Index parts_n_ = 0;          // run_parts' n and body
+  const PartBody* parts_body_ = nullptr;
   std::vector<Eigen::Index> local_rows_;
   std::exception_ptr pending_;
   std::unique_ptr<WorkerPool> pool_;  // last: its threads stop before the shards go
@@ -415,6 +484,7 @@ class TrainDriver {
         sampler_(n, o.batch_size, o.order, o.seed, o.drop_last),
         trainer_(model, params_, data, o.threads, o.collective, o.min_rows_per_thread),
         validation_n_(validation_n),
+        parts_([this](Eigen::Index n, PartBody body) { return trainer_.run_parts(n, body); }),
         epoch_grad_(params_.size()),
         mask_(o.weight_decay > T(0) ? params_.decay_mask() : Eigen::VectorX<T>()),
         start_(std::chrono::steady_clock::now()) {}
@@ -454,7 +524,7 @@ class TrainDriver {
   }
   const T& loss() const noexcept { return loss_; }
   /// g of this step, used where the trainer wrote it (no copy per step).
-  const Eigen::VectorX<T>& gradient() noexcept { return trainer_.gradient(); }
+  Eigen::Map<Eigen::VectorX<T>> gradient() noexcept { return trainer_.gradient(); }
   Eigen::Ref<Eigen::VectorX<T>> parameters() noexcept { return params_.values(); }
   std::optional<Status> observe() { return std::nullopt; }  // train's rules act per epoch
   /// The update with the old w kept in backup and the new w checked, in one pass where
@@ -462,7 +532,7 @@ class TrainDriver {
   std::optional<Status> checked_step(Eigen::VectorX<T>& backup, bool& finite) {
     const std::int64_t t = o_.schedule_unit == ScheduleUnit::epoch ? epoch_ : h_.steps;
     alpha_ = o_.learning_rate.at(t, "train");
-    finite = optimizer_.checked_step(params_.values(), trainer_.gradient(), alpha_, backup);
+    finite = optimizer_.checked_step(params_.values(), trainer_.gradient(), alpha_, backup, &parts_);
     return std::nullopt;
   }
   std::optional<Status> after_step();
@@ -551,6 +621,7 @@ class TrainDriver {
   BatchSampler sampler_;
   Trainer<Model, T> trainer_;
   Eigen::Index validation_n_;
+  Parts parts_;  // the optimizer's step and the epoch's sums over the trainer's threads
   Eigen::VectorX<T> epoch_grad_, mask_;
   std::chrono::steady_clock::time_point start_;
   double earlier_seconds_ = 0.0;  // training time before a resume
@@ -571,7 +642,11 @@ std::optional<Status> TrainDriver<Model, T>::after_step() {
   ++h_.steps;
   const Eigen::Index m = sampler_.batch_size(batch_);
   loss_sum_ += loss_ * T(m);
-  epoch_grad_.noalias() += T(m) * trainer_.gradient();
+  const auto g = trainer_.gradient();
+  parts_(g.size(), [&](Eigen::Index begin, Eigen::Index end) {
+    epoch_grad_.segment(begin, end - begin).noalias() += T(m) * g.segment(begin, end - begin);
+    return true;
+  });
   seen_ += m;
   ++batch_;
   const bool step_limit = o_.max_steps > 0 && h_.steps >= o_.max_steps;
