@@ -185,9 +185,10 @@ TEST_CASE("checked_step equals step, keeps the old w, and sees a non-finite upda
     for (const Eigen::Index at : {Eigen::Index(0), Eigen::Index(700), n - 1})
       for (const optim::Parts* parts : {static_cast<const optim::Parts*>(nullptr), &three_threads})
         for (optim::Optimizer<double> o :
-             {optim::Optimizer<double>(optim::GradientDescent<double>()), optim::Optimizer<double>(optim::Momentum<double>()),
-              optim::Optimizer<double>(optim::Momentum<double>(0.5, true)), optim::Optimizer<double>(optim::Adam<double>()),
-              optim::Optimizer<double>(ClippedDescent())}) {
+             {optim::Optimizer<double>(optim::GradientDescent<double>()),
+              optim::Optimizer<double>(optim::Momentum<double>()),
+              optim::Optimizer<double>(optim::Momentum<double>(0.5, true)),
+              optim::Optimizer<double>(optim::Adam<double>()), optim::Optimizer<double>(ClippedDescent())}) {
           INFO(o.name() << ", g = " << bad << " at " << at << (parts ? ", by parts" : ""));
           VectorXd w = w0, backup, gb = g;
           gb[at] = bad;

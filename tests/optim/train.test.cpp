@@ -260,8 +260,8 @@ TEST_CASE("threads share the optimizer step of a large model", "[optim][train][t
     auto h = optim::train(model, data, o);
     return std::make_pair(model.parameters().values().eval(), h);
   };
-  for (const optim::Optimizer<double>& opt : {optim::Optimizer<double>(optim::Momentum<double>(0.9)),
-                                               optim::Optimizer<double>(optim::Adam<double>())}) {
+  for (const optim::Optimizer<double>& opt :
+       {optim::Optimizer<double>(optim::Momentum<double>(0.9)), optim::Optimizer<double>(optim::Adam<double>())}) {
     INFO(opt.name());
     const auto [w1, h1] = run(1, 0, opt);
     REQUIRE(h1.status == optim::Status::max_epochs);
@@ -302,8 +302,9 @@ TEST_CASE("a non-finite gradient stops train before the update", "[optim][train]
   for (const Index d : {Index(3), Index(33000)}) {  // one chunk; run_parts on two threads
     const auto data = regression_data(16, d, 13);
     for (const optim::Optimizer<double>& opt :
-         {optim::Optimizer<double>(optim::GradientDescent<double>()), optim::Optimizer<double>(optim::Momentum<double>()),
-          optim::Optimizer<double>(optim::Adam<double>()), optim::Optimizer<double>(Clipped())})
+         {optim::Optimizer<double>(optim::GradientDescent<double>()),
+          optim::Optimizer<double>(optim::Momentum<double>()), optim::Optimizer<double>(optim::Adam<double>()),
+          optim::Optimizer<double>(Clipped())})
       for (const unsigned k : {1u, 2u}) {
         INFO(opt.name() << ", " << d << " features, threads " << k);
         SqrtOfBias model(d);

@@ -48,7 +48,8 @@ class PartBody {
  public:
   template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, PartBody>>>
   PartBody(const F& f) noexcept  // NOLINT: implicit on purpose, like std::function
-      : object_(&f), call_([](const void* o, Eigen::Index b, Eigen::Index e) { return (*static_cast<const F*>(o))(b, e); }) {}
+      : object_(&f),
+        call_([](const void* o, Eigen::Index b, Eigen::Index e) { return (*static_cast<const F*>(o))(b, e); }) {}
   /// Runs the referenced callable on [begin, end).
   bool operator()(Eigen::Index begin, Eigen::Index end) const { return call_(object_, begin, end); }
 

@@ -136,8 +136,7 @@ class Trainer {
     for (unsigned s = 0; s < threads; ++s) shards_.push_back(std::make_unique<Shard>());
     grad_.setZero(params.size());
     gradient_ = grad_.data();
-    if (threads > 1)
-      pool_ = std::make_unique<WorkerPool>(threads - 1, [this](unsigned s) { run_job(s); });
+    if (threads > 1) pool_ = std::make_unique<WorkerPool>(threads - 1, [this](unsigned s) { run_job(s); });
   }
 
   /// Loss and gradient (into gradient()) of the batch rows[0..m) at the current w.
@@ -280,8 +279,10 @@ class Trainer {
   }
   void run_job(unsigned s) {
     switch (job_) {
-      case Job::shards: return run_shard(s);
-      case Job::sum: return sum_part(s);
+      case Job::shards:
+        return run_shard(s);
+      case Job::sum:
+        return sum_part(s);
       case Job::parts: {
         const auto [begin, end] = part_of(s, parts_n_);
         shards_[s]->part_ok = begin >= end || (*parts_body_)(begin, end);
@@ -341,11 +342,11 @@ class Trainer {
   Collective* group_;
   std::vector<std::unique_ptr<Shard>> shards_;
   VectorX<T> grad_, reduced_;
-  T* gradient_;                       // the last compute()'s gradient (grad_ or a tape's adjoints)
-  Eigen::Index min_rows_;             // the fewest rows a shard gets
-  Eigen::Index m_ = 0, k_ = 0;        // the batch's rows and shards (for the sum)
-  Job job_ = Job::shards;             // what run_on_all runs
-  Eigen::Index parts_n_ = 0;          // run_parts' n and body
+  T* gradient_;                 // the last compute()'s gradient (grad_ or a tape's adjoints)
+  Eigen::Index min_rows_;       // the fewest rows a shard gets
+  Eigen::Index m_ = 0, k_ = 0;  // the batch's rows and shards (for the sum)
+  Job job_ = Job::shards;       // what run_on_all runs
+  Eigen::Index parts_n_ = 0;    // run_parts' n and body
   const PartBody* parts_body_ = nullptr;
   std::vector<Eigen::Index> local_rows_;
   std::exception_ptr pending_;
