@@ -5,6 +5,8 @@
 
     python3 benchmarks/training/pytorch_throughput.py \
         [--tapegrad build/benchmarks/training/training_throughput] [--rows 3072] [--threads 1]
+    python3 benchmarks/training/pytorch_throughput.py --flagship \
+        [--tapegrad build/benchmarks/threads/threads_epochs]
 
 Same shapes and work as throughput.cpp: MLP 784-256-128-10 (relu, softmax cross-entropy)
 at batches 32, 128, 512 on `rows` rows, and 784-1024-1024-10 at batch 256 on 768 rows;
@@ -14,6 +16,11 @@ epoch. The values are drawn by numpy, not by tapegrad's generator (the time of d
 products does not depend on them); the weights start uniform with He's bound, as
 tapegrad's MLP does. With --tapegrad the C++ program runs first, in the same run, and
 each row prints PyTorch / tapegrad (above 1: tapegrad is faster).
+
+--flagship times the flagship's network instead, as benchmarks/threads/epochs.cpp does:
+64-32-32-10 relu on the 1,347 training rows of digits (examples/data/digits.csv.gz, features
+/ 16), shuffled batches of 32 and 128 (torch.randperm), Momentum 0.9, learning rate 0.01;
+ms per epoch, the median of 7 runs of 20 epochs after a warm-up run.
 
 Optional and not part of the tests: without PyTorch (Debian: python3-torch, for
 /usr/bin/python3) it prints why and exits 0. Debian's PyTorch takes its BLAS from
@@ -35,6 +42,7 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--tapegrad", help="training_throughput, run first for the ratio")
 parser.add_argument("--rows", type=int, default=3072)
 parser.add_argument("--threads", type=int, default=1)
+parser.add_argument("--flagship", action="store_true", help="the flagship's 64-32-32-10 network on digits")
 args = parser.parse_args()
 # The BLAS under PyTorch starts its own threads (OpenBLAS: one per core) unless told,
 # and torch.set_num_threads does not reach a BLAS it does not know: set both before
@@ -99,19 +107,69 @@ def ms_per_epoch(sizes, rows, M, dtype):
 
 
 def tapegrad_rows(program, rows, threads):
-    """{(model, dtype, M): ms} from training_throughput's output."""
+    """{(model, dtype, M): ms} from training_throughput's output (with `threads` of them)."""
     out = subprocess.run([program, str(rows), str(threads)], check=True, capture_output=True, text=True).stdout
     print(out, end="")
     found = {}
     for line in out.splitlines():
-        m = re.match(r"T[34]\s+(\S+)\s+(float\d+)\s+M =\s+(\d+).*?tapegrad\s+([\d.]+) ms", line)
+        m = re.match(r"T[34]\s+(\S+)\s+(float\d+)\s+M =\s+(\d+).*?tapegrad\s+([\d.]+) ms"
+                     r"(?: \(\d+ threads\s+([\d.]+) ms)?", line)
         if m:
-            found[(m.group(1), m.group(2), int(m.group(3)))] = float(m.group(4))
+            found[(m.group(1), m.group(2), int(m.group(3)))] = float(m.group(5) if threads > 1 else m.group(4))
     return found
+
+
+def flagship(program):
+    """The flagship's network in PyTorch (see the file comment), against threads_epochs."""
+    ours = {}
+    if program:
+        out = subprocess.run([program], check=True, capture_output=True, text=True).stdout
+        print(out, end="")
+        for line in out.splitlines():
+            m = re.match(r"flagship \S+\s+M =\s+(\d+)\s+threads (\d+):\s+([\d.]+) ms", line)
+            if m:
+                ours[(int(m.group(1)), int(m.group(2)))] = float(m.group(3))
+    here = os.path.dirname(os.path.abspath(__file__))
+    import gzip
+    with gzip.open(os.path.join(here, "..", "..", "examples", "data", "digits.csv.gz"), "rt") as f:
+        table = np.loadtxt(f, delimiter=",")
+    rows = table.shape[0] - round(0.25 * table.shape[0])  # train_test_split(all, 0.25): 1,347 rows
+    X = torch.from_numpy(table[:rows, :64] / 16.0).contiguous()
+    y = torch.from_numpy(table[:rows, 64].astype(np.int64))
+    torch.manual_seed(3)
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s); ms per epoch, median of 7 x 20 epochs")
+    for M in (32, 128):
+        net = model([64, 32, 32, 10], torch.float64)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        optimizer = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+
+        def epochs(count=20):
+            for _ in range(count):
+                order = torch.randperm(rows)
+                for first in range(0, rows, M):
+                    batch = order[first:first + M]
+                    optimizer.zero_grad()
+                    loss_fn(net(X[batch]), y[batch]).backward()
+                    optimizer.step()
+
+        epochs()  # warm-up
+        times = []
+        for _ in range(7):
+            start = time.perf_counter()
+            epochs()
+            times.append((time.perf_counter() - start) * 1e3 / 20)
+        ms = statistics.median(times)
+        line = f"flagship 64-32-32-10 float64 M = {M:4d} {rows:6d} rows: PyTorch {ms:9.3f} ms"
+        mine = ours.get((M, args.threads))
+        if mine:
+            line += f"  tapegrad {mine:9.3f} ms  PyTorch / tapegrad {ms / mine:5.2f}"
+        print(line, flush=True)
 
 
 def main():
     torch.set_num_threads(args.threads)
+    if args.flagship:
+        return flagship(args.tapegrad)
     tapegrad = tapegrad_rows(args.tapegrad, args.rows, args.threads) if args.tapegrad else {}
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s); ms per epoch, median of 5")
     for name, dtype in (("float64", torch.float64), ("float32", torch.float32)):

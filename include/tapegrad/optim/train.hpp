@@ -19,7 +19,7 @@
 /// threads = k splits every batch into up to k contiguous shards, each recorded and swept
 /// on its own thread and tape; the gradient is sum_s (M_s / M) g_s, the same as k = 1 up
 /// to the order of the floating-point additions. A shard gets at least
-/// min_rows_per_thread rows (automatic: 16, or 48 when the gradient is over 1 MiB), so
+/// min_rows_per_thread rows (automatic: 16, or 48 when the gradient is over 256 KiB), so
 /// small batches use fewer threads than k (docs/optim.md, "Threads").
 ///
 /// Nothing lost: on a NaN/Inf loss or gradient the run stops with Status::diverged
@@ -152,11 +152,12 @@ class Trainer {
   Eigen::Map<VectorX<T>> gradient() noexcept { return {gradient_, grad_.size()}; }
 
   /// Runs body(begin, end) on parts of [0, n), one per thread, and returns whether every
-  /// part returned true: the optimizer's step and the epoch's sums, over the threads the
-  /// batch's shards use. A gradient under 256 KiB is one part on this thread (a hand-over
-  /// to the workers would cost more than its pass). body must not throw.
+  /// part returned true: the optimizer's step and the epoch's sums. Only after a compute()
+  /// that split its batch (the workers are then awake: waking a sleeping one costs more
+  /// than it saves) and for n of 256 KiB or more; else one part on this thread. body must
+  /// not throw.
   bool run_parts(Eigen::Index n, PartBody body) {
-    if (pool_ == nullptr || n * static_cast<Eigen::Index>(sizeof(T)) < (Eigen::Index(1) << 18)) return body(0, n);
+    if (k_ < 2 || n * static_cast<Eigen::Index>(sizeof(T)) < (Eigen::Index(1) << 18)) return body(0, n);
     parts_n_ = n;
     parts_body_ = &body;  // lives until run_on_all returns
     run_on_all(Job::parts);
@@ -166,12 +167,13 @@ class Trainer {
   }
 
   /// The fewest rows a shard gets by default: each extra shard costs passes over the
-  /// gradient (zeroing, copying out, summing) on top of its rows' products. Measured on
-  /// the 2-core VM (docs/optim.md, "Threads"): with a gradient that stays in a core's
-  /// cache 16 rows pay for them; beyond 1 MiB they take memory bandwidth the second core
-  /// shares, and 2 threads were slower than 1 at 16 rows per shard, faster from 32-64.
+  /// gradient (zeroing, summing) on top of its rows' products. Measured on the 2-core VM
+  /// (docs/optim.md, "Threads"): with a gradient whose shard copies stay in the cores'
+  /// caches 16 rows pay for them; beyond 256 KiB they take memory bandwidth the cores share, and
+  /// 2 threads were slower than 1 at 16 rows per shard (T3's 0.9 MiB in float32 and 1.8
+  /// MiB in float64), faster from 64.
   static Eigen::Index automatic_min_rows(Eigen::Index parameters) {
-    return parameters * static_cast<Eigen::Index>(sizeof(T)) <= (Eigen::Index(1) << 20) ? 16 : 48;
+    return parameters * static_cast<Eigen::Index>(sizeof(T)) <= (Eigen::Index(1) << 18) ? 16 : 48;
   }
 
   /// A failure outside compute() on this rank (a checkpoint write), reported to every
@@ -201,6 +203,7 @@ class Trainer {
       sh.slot = slot;
       sh.error = nullptr;
     }
+    k_ = k;
     if (k == 1) {  // one shard, on this thread: the optimizer reads its tape's adjoints
       run_shard(0);
       if (shards_[0]->error) std::rethrow_exception(shards_[0]->error);
@@ -213,7 +216,6 @@ class Trainer {
     // g = sum_s (M_s / M) g_s over the k shards in use (k >= 2, none empty: k <= m), read
     // from their tapes; every thread sums its part of the entries.
     m_ = m;
-    k_ = k;
     run_on_all(Job::sum);
     gradient_ = grad_.data();
     T loss = weight(*shards_[0]) * shards_[0]->loss + weight(*shards_[1]) * shards_[1]->loss;
