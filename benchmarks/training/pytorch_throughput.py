@@ -18,8 +18,8 @@ tapegrad's MLP does. With --tapegrad the C++ program runs first, in the same run
 each row prints PyTorch / tapegrad (above 1: tapegrad is faster).
 
 --flagship times the flagship's network instead, as benchmarks/threads/epochs.cpp does:
-64-32-32-10 relu on the 1,347 training rows of digits (examples/data/digits.csv.gz, features
-/ 16), shuffled batches of 32 and 128 (torch.randperm), Momentum 0.9, learning rate 0.01;
+64-32-32-10 relu on the training rows of digits (examples/data/digits.csv.gz, features
+/ 16; 1,348 rows), shuffled batches of 32 and 128 (torch.randperm), Momentum 0.9, learning rate 0.01;
 ms per epoch, the median of 7 runs of 20 epochs after a warm-up run.
 
 Optional and not part of the tests: without PyTorch (Debian: python3-torch, for
@@ -43,6 +43,7 @@ parser.add_argument("--tapegrad", help="training_throughput, run first for the r
 parser.add_argument("--rows", type=int, default=3072)
 parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--flagship", action="store_true", help="the flagship's 64-32-32-10 network on digits")
+parser.add_argument("--openblas-coretype", help="OpenBLAS's kernels (default: its own choice for this CPU)")
 args = parser.parse_args()
 # The BLAS under PyTorch starts its own threads (OpenBLAS: one per core) unless told,
 # and torch.set_num_threads does not reach a BLAS it does not know: set both before
@@ -51,6 +52,13 @@ args = parser.parse_args()
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = str(args.threads)
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# OpenBLAS chooses its kernels by the CPU (here Cooperlake's, AVX-512) unless
+# OPENBLAS_CORETYPE says otherwise, and this machine's environment sets it to Haswell
+# (AVX2): 40 GFLOPS on T3's first float64 product against 69-71. PyTorch (and tapegrad's
+# OpenBLAS build) are measured with OpenBLAS's own choice; --openblas-coretype sets one.
+os.environ.pop("OPENBLAS_CORETYPE", None)
+if args.openblas_coretype:
+    os.environ["OPENBLAS_CORETYPE"] = args.openblas_coretype
 
 try:
     import numpy as np
@@ -133,11 +141,12 @@ def flagship(program):
     import gzip
     with gzip.open(os.path.join(here, "..", "..", "examples", "data", "digits.csv.gz"), "rt") as f:
         table = np.loadtxt(f, delimiter=",")
-    rows = table.shape[0] - round(0.25 * table.shape[0])  # train_test_split(all, 0.25): 1,347 rows
+    rows = table.shape[0] - round(0.25 * table.shape[0])  # train_test_split(all, 0.25): 1,348 rows
     X = torch.from_numpy(table[:rows, :64] / 16.0).contiguous()
     y = torch.from_numpy(table[:rows, 64].astype(np.int64))
     torch.manual_seed(3)
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s); ms per epoch, median of 7 x 20 epochs")
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s), OPENBLAS_CORETYPE="
+          f"{os.environ.get('OPENBLAS_CORETYPE', '(OpenBLAS chooses)')}; ms per epoch, median of 7 x 20 epochs")
     for M in (32, 128):
         net = model([64, 32, 32, 10], torch.float64)
         loss_fn = torch.nn.CrossEntropyLoss()
@@ -171,7 +180,8 @@ def main():
     if args.flagship:
         return flagship(args.tapegrad)
     tapegrad = tapegrad_rows(args.tapegrad, args.rows, args.threads) if args.tapegrad else {}
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s); ms per epoch, median of 5")
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s), OPENBLAS_CORETYPE="
+          f"{os.environ.get('OPENBLAS_CORETYPE', '(OpenBLAS chooses)')}; ms per epoch, median of 5")
     for name, dtype in (("float64", torch.float64), ("float32", torch.float32)):
         cases = [("784-256-128-10", [784, 256, 128, 10], args.rows, M) for M in (32, 128, 512)]
         cases.append(("784-1024-1024-10", [784, 1024, 1024, 10], 768, 256))
