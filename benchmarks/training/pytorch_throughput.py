@@ -116,7 +116,11 @@ def ms_per_epoch(sizes, rows, M, dtype):
 
 def tapegrad_rows(program, rows, threads):
     """{(model, dtype, M): ms} from training_throughput's output (with `threads` of them)."""
-    out = subprocess.run([program, str(rows), str(threads)], check=True, capture_output=True, text=True).stdout
+    # tapegrad's threads each run their own shard's products: a BLAS under it (the
+    # OpenBLAS build) must not start threads of its own, or 2 threads each start 2.
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    out = subprocess.run([program, str(rows), str(threads)], check=True, capture_output=True, text=True,
+                         env=env).stdout
     print(out, end="")
     found = {}
     for line in out.splitlines():
