@@ -352,6 +352,17 @@ TEST_CASE("a too-large learning rate diverges: reported, parameters finite", "[o
   CHECK(hm.status == optim::Status::diverged);
   CHECK(mini.parameters().values().allFinite());
   for (const double l : hm.loss) CHECK(std::isfinite(l));
+  // That epoch's record is the one a run stopped by max_steps after the same steps makes:
+  // the failed step changed neither w nor the epoch's sums (its pass wrote a copy).
+  REQUIRE(hm.steps > 0);
+  optim::LinearRegression<double> stopped(3);
+  auto os = o;
+  os.max_steps = hm.steps;
+  const auto hs = optim::train(stopped, data, os);
+  CHECK(hs.status == optim::Status::max_steps);
+  CHECK(hs.loss == hm.loss);
+  CHECK(hs.gradient_norm == hm.gradient_norm);
+  CHECK(stopped.parameters().values() == mini.parameters().values());
   // and a model whose very first loss is not finite is left exactly as it was
   optim::LinearRegression<double> huge(3);
   huge.parameters().values().setConstant(1e200);
