@@ -353,7 +353,7 @@ TEST_CASE("a too-large learning rate diverges: reported, parameters finite", "[o
   CHECK(mini.parameters().values().allFinite());
   for (const double l : hm.loss) CHECK(std::isfinite(l));
   // That epoch's record is the one a run stopped by max_steps after the same steps makes:
-  // the failed step changed neither w nor the epoch's sums (its pass wrote a copy).
+  // the failed step changed neither w nor the epoch's sums (added only after a step).
   REQUIRE(hm.steps > 0);
   optim::LinearRegression<double> stopped(3);
   auto os = o;

@@ -106,13 +106,9 @@ void require_same_size(const Eigen::Ref<Eigen::VectorX<T>>& w, const Eigen::Ref<
 /// in the L1 cache, and whether the new w is finite. One pass over memory instead of
 /// four (copy, update, check), with the same arithmetic per entry as the unchunked step;
 /// with `parts`, the parts of w on several threads at once.
-/// The entries checked_update handles at a time: 4 KiB of each vector in float64, so that
-/// w, g, the backup and the state stay in the L1 cache for the whole chunk.
-inline constexpr Eigen::Index kStepChunk = 512;
-
 template <class T, class Update>
 bool checked_update(Eigen::Ref<Eigen::VectorX<T>> w, Eigen::VectorX<T>& backup, const Parts* parts, Update&& update) {
-  constexpr Eigen::Index chunk = kStepChunk;
+  constexpr Eigen::Index chunk = 512;
   backup.resize(w.size());  // before the parts run: same size every step, allocates only the first time
   const auto part = [&](Eigen::Index begin, Eigen::Index end) {
     bool finite = true;  // every chunk is updated (the backup must be whole for an undo)

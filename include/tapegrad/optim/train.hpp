@@ -488,12 +488,7 @@ class TrainDriver {
         trainer_(model, params_, data, o.threads, o.collective, o.min_rows_per_thread),
         validation_n_(validation_n),
         parts_([this](Eigen::Index size, PartBody body) { return trainer_.run_parts(size, body); }),
-        step_parts_([this](Eigen::Index size, PartBody body) {
-          summed_ = true;
-          return parts_(size, [&](Eigen::Index begin, Eigen::Index end) { return step_and_sum(body, begin, end); });
-        }),
         epoch_grad_(params_.size()),
-        epoch_next_(params_.size()),
         mask_(o.weight_decay > T(0) ? params_.decay_mask() : Eigen::VectorX<T>()),
         start_(std::chrono::steady_clock::now()) {}
 
@@ -540,9 +535,7 @@ class TrainDriver {
   std::optional<Status> checked_step(Eigen::VectorX<T>& backup, bool& finite) {
     const std::int64_t t = o_.schedule_unit == ScheduleUnit::epoch ? epoch_ : h_.steps;
     alpha_ = o_.learning_rate.at(t, "train");
-    step_weight_ = T(sampler_.batch_size(batch_));
-    summed_ = false;
-    finite = optimizer_.checked_step(params_.values(), trainer_.gradient(), alpha_, backup, &step_parts_);
+    finite = optimizer_.checked_step(params_.values(), trainer_.gradient(), alpha_, backup, &parts_);
     return std::nullopt;
   }
   std::optional<Status> after_step();
@@ -574,23 +567,6 @@ class TrainDriver {
     loss_sum_ = T(0);
     epoch_grad_.setZero();
     seen_ = 0;
-  }
-  // The optimizer's pass over [begin, end) chunk by chunk, and in each chunk, while g is
-  // in the L1 cache, the epoch's sum (where the new w is finite: the step fails otherwise
-  // and epoch_next_ is dropped). One read of g per step instead of two.
-  bool step_and_sum(PartBody body, Eigen::Index begin, Eigen::Index end) {
-    constexpr Eigen::Index chunk = kStepChunk;  // the optimizer's own chunk
-    const auto g = trainer_.gradient();
-    bool all = true;
-    for (Eigen::Index first = begin; first < end; first += chunk) {
-      const Eigen::Index count = std::min(chunk, end - first);
-      const bool finite = body(first, first + count);
-      if (finite)
-        epoch_next_.segment(first, count).noalias() =
-            epoch_grad_.segment(first, count) + step_weight_ * g.segment(first, count);
-      all = finite && all;
-    }
-    return all;
   }
   bool record_epoch();
   void validate();
@@ -648,13 +624,8 @@ class TrainDriver {
   BatchSampler sampler_;
   Trainer<Model, T> trainer_;
   Eigen::Index validation_n_;
-  Parts parts_;       // runs a pass in parts over the trainer's threads
-  Parts step_parts_;  // parts_ for the optimizer's step, with the epoch's sum in its chunks
-  // The epoch's sum of M g over its batches: a step writes epoch_grad_ + M g into
-  // epoch_next_ and after_step swaps them, so a step that fails changes nothing.
-  Eigen::VectorX<T> epoch_grad_, epoch_next_, mask_;
-  T step_weight_{};      // M of the step, for the epoch's sum
-  bool summed_ = false;  // the optimizer's pass also summed the epoch (it used step_parts_)
+  Parts parts_;  // the optimizer's step and the epoch's sums over the trainer's threads
+  Eigen::VectorX<T> epoch_grad_, mask_;
   std::chrono::steady_clock::time_point start_;
   double earlier_seconds_ = 0.0;  // training time before a resume
   T loss_{}, loss_sum_{}, alpha_{};
@@ -674,15 +645,11 @@ std::optional<Status> TrainDriver<Model, T>::after_step() {
   ++h_.steps;
   const Eigen::Index m = sampler_.batch_size(batch_);
   loss_sum_ += loss_ * T(m);
-  if (!summed_) {  // an optimizer that did not use the parts (a user's): the sum on its own
-    const auto g = trainer_.gradient();
-    parts_(g.size(), [&](Eigen::Index begin, Eigen::Index end) {
-      epoch_next_.segment(begin, end - begin).noalias() =
-          epoch_grad_.segment(begin, end - begin) + T(m) * g.segment(begin, end - begin);
-      return true;
-    });
-  }
-  epoch_grad_.swap(epoch_next_);
+  const auto g = trainer_.gradient();
+  parts_(g.size(), [&](Eigen::Index begin, Eigen::Index end) {
+    epoch_grad_.segment(begin, end - begin).noalias() += T(m) * g.segment(begin, end - begin);
+    return true;
+  });
   seen_ += m;
   ++batch_;
   const bool step_limit = o_.max_steps > 0 && h_.steps >= o_.max_steps;
