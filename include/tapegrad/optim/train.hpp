@@ -304,8 +304,8 @@ class Trainer {
 
   /// Thread s's part of g = sum_s (M_s / M) g_s.
   void sum_part(unsigned s) {
-    const auto [begin, end] = part_of(s, grad_.size());
-    const Eigen::Index count = end - begin;
+    const auto range = part_of(s, grad_.size());  // no structured binding: a C++17 lambda cannot capture one
+    const Eigen::Index begin = range.first, count = range.second - range.first;
     if (count <= 0) return;
     const auto part = [&](Eigen::Index i) {
       return Eigen::Map<const VectorX<T>>(shards_[static_cast<std::size_t>(i)]->gradient + begin, count);
