@@ -121,6 +121,38 @@ TEST_CASE("a Var of another live tape used in an operation", "[misuse]") {
   CHECK_THROWS_AS(Var<double>(y * y * y + x), TapeError);
 }
 
+TEST_CASE("a foreign operand beside constants is caught; constant results record nothing", "[misuse]") {
+  // record() tells "every operand a Var of this era" apart from the rest in one test; the
+  // rest (constants, earlier eras, foreign Vars) must still be told apart exactly.
+  Tape<double> first;
+  const Var<double> x = first.variable(1.0);
+  Tape<double> second;  // now the active tape
+  const Var<double> y = second.variable(2.0);
+  const Var<double> c = Var<double>(2.0) * Var<double>(3.0);  // every operand a constant
+  CHECK(c.index() == 0);
+  CHECK(c.generation() == 0);  // a constant result carries no era
+  const std::size_t size = second.size();
+  const std::size_t arguments = second.argument_count();
+  CHECK_THROWS_AS(Var<double>(c * x), TapeError);
+  CHECK_THROWS_AS(Var<double>(Var<double>(1.0) + x), TapeError);
+  CHECK_THROWS_AS(Var<double>(c * y + x), TapeError);
+  CHECK_THROWS_AS(Var<double>(x * c + c * y), TapeError);
+  CHECK(second.size() == size);  // nothing was recorded
+  CHECK(second.argument_count() == arguments);
+  const Var<double> z = c * y + c + sin(c);  // one statement: y's argument only
+  CHECK(second.argument_count() == arguments + 1);
+  second.backward(z);
+  CHECK(y.grad() == 6.0);
+  const auto mark = second.mark();
+  const Var<double> u = c * y + y * y;  // an earlier era's Var beside a constant
+  CHECK(second.argument_count() == arguments + 4);
+  second.backward(u);
+  CHECK(y.grad() == 10.0);
+  second.rewind(mark);
+  const Var<double> w = y * 2.0;
+  CHECK_THROWS_AS(Var<double>(c * u + w), TapeError);  // u was rewound away
+}
+
 TEST_CASE("a Var of a destroyed tape used in an operation", "[misuse]") {
   Var<double> orphan;
   {

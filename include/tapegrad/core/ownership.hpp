@@ -41,9 +41,9 @@ enum class Activation { now, later };
 namespace detail {
 
 /// Every generation has exactly 16 of its 32 bits set (0 is reserved for constants). No
-/// such number is a bitwise subset of another, so "g has no bit outside the current era's
-/// generation" holds exactly for g = 0 and g = the era's own generation: the recording
-/// check (Tape's Sink) is one AND-NOT and one OR per operand, with no compare.
+/// such number is a bitwise subset of another, so the AND of a statement's operand
+/// generations is the era's exactly when every operand is a Var of this era: the recording
+/// check (Tape::record) is one AND per operand and one compare per statement.
 inline constexpr Generation kFirstGeneration = 0x0000FFFFu;
 
 /// The next number after g with the same number of set bits (Gosper's hack), wrapping

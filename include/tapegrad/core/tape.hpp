@@ -64,9 +64,6 @@ namespace detail {
 /// The arity byte of a statement. An enum rather than a char type, so that storing it
 /// does not force the compiler to reload every other tape field (char may alias all).
 enum class Arity : std::uint8_t {};
-/// A generation kept by the recording check; a type of its own, so that storing it does not
-/// force the compiler to reload argument indices (an Index could alias a Generation).
-enum class OperandGeneration : Generation {};
 /// Bits of the arity byte: three sweep hints (see the file comment) below the number of
 /// arguments k = code >> kArgumentShift. kFoldLimit (expression.hpp) keeps k below 32.
 inline constexpr unsigned kChainFlag = 0x1;
@@ -157,29 +154,40 @@ class Tape : public detail::TapeOwnership<T> {
     for (std::size_t i = 0; i < n; ++i) out[i] = Var<T>(values[i], static_cast<Index>(first + i), g);
   }
 
+  /// A recorded statement's slot (0 if every operand was a constant: nothing recorded)
+  /// and the generation its result Var carries (0 for a constant).
+  struct Recorded {
+    Index slot;
+    Generation generation;
+  };
+
   /// Records the expression e as one statement and returns its slot; returns 0 and
-  /// records nothing when every leaf of e is a constant. Used by Var.
+  /// records nothing when every leaf of e is a constant.
   template <class E>
   TAPEGRAD_INLINE Index record(const E& e) {
+    return record(e, this->generation()).slot;
+  }
+  /// record(e) for a caller that has already read generation() into `era` (Var::assign):
+  /// also returns the generation of the result.
+  template <class E>
+  TAPEGRAD_INLINE Recorded record(const E& e, Generation era) {
     constexpr std::size_t k = E::leaves;
     static_assert(k <= detail::kFoldLimit, "expression too large for one statement");
     if (TAPEGRAD_UNLIKELY(size_ >= arity_.capacity() || args_ + k > arg_partial_.capacity())) grow(1, k);
-    Sink sink{arg_index_.data() + args_,
-              arg_partial_.data() + args_,
-              operand_generations_,
-              std::numeric_limits<Index>::max(),
-              static_cast<Generation>(~this->generation()),
-              0};
+    Sink<k> sink{arg_index_.data() + args_, arg_partial_.data() + args_};
     e.propagate(sink, T(1));
 #if TAPEGRAD_CHECKS
-    // An operand outside the current era: from an earlier live era (valid, e.g. weights
-    // recorded before a mark) or foreign. The exact check decides; nothing is recorded yet.
-    // A tail call, so that the common path does not reload what the call might change.
-    if (TAPEGRAD_UNLIKELY(sink.outside_era != 0)) return check_and_commit(k);
-#endif
+    // The common case, every operand a Var of this era, is one test: the AND of the
+    // operands' generations is the era's exactly then (a constant's generation is 0, and
+    // every other generation has 16 of 32 bits set, so one that holds all the era's bits
+    // is the era's; ownership.hpp).
+    if (TAPEGRAD_LIKELY(sink.generations_and == era)) return {commit(std::integral_constant<std::size_t, k>()), era};
+    return record_uncommon(sink.generations, era);
+#else
     // Every operand a variable: k arguments, known at compile time (the common case).
-    if (TAPEGRAD_LIKELY(sink.lowest_slot != 0)) return commit(std::integral_constant<std::size_t, k>());
-    return drop_constants_and_commit(k);
+    if (TAPEGRAD_LIKELY(sink.lowest_slot != 0)) return {commit(std::integral_constant<std::size_t, k>()), era};
+    return result(drop_constants_and_commit(k), era);
+#endif
   }
 
   /// Records a custom statement with `outputs` result slots; returns the first slot.
@@ -416,29 +424,59 @@ class Tape : public detail::TapeOwnership<T> {
 
   unsigned code_at(Index i) const noexcept { return static_cast<unsigned>(arity_.data()[i]); }
 
-  /// Writes the arguments of one statement straight into the tape arrays.
+  /// The operands' generations of one statement, kept for the exact check. A value, not
+  /// tape memory: after inlining each entry lives in a register, and only the uncommon
+  /// path ever stores them.
+  template <std::size_t K>
+  struct OperandGenerations {
+    Generation of[K > 0 ? K : 1];
+  };
+  /// Writes the arguments of one statement of K operands straight into the tape arrays.
+  template <std::size_t K>
   struct Sink {
     Index* index;
     T* partial;
-    detail::OperandGeneration* generation;  // the operands' generations, for check_operands()
-    Index lowest_slot;                      // the smallest argument slot: 0 iff some operand is a constant
-    Generation not_era;                     // ~(the tape's current generation)
-    Generation outside_era;                 // nonzero iff some operand is neither a constant nor of this era
+#if TAPEGRAD_CHECKS
+    Generation generations_and = ~Generation(0);  // AND of the operands' generations (see record())
+    OperandGenerations<K> generations = {};       // the operands' generations, in order
+    std::size_t pushed = 0;                       // operands pushed so far (a constant after inlining)
+#else
+    Index lowest_slot = std::numeric_limits<Index>::max();  // 0 iff some operand is a constant
+#endif
     TAPEGRAD_INLINE void push(const Var<T>& v, const T& weight) {
-      const Index slot = v.index();
-      lowest_slot = std::min(lowest_slot, slot);
-      *index++ = slot;
+      *index++ = v.index();
       *partial++ = weight;
 #if TAPEGRAD_CHECKS
-      // A constant has generation 0 and a Var of this era the era's generation: neither has
-      // a bit outside the era's, and any other generation has one (ownership.hpp). No
-      // branch per operand: record() tests the OR once per statement.
+      // No branch per operand: record() tests the AND once per statement.
       const Generation g = v.generation();
-      outside_era |= g & not_era;
-      *generation++ = detail::OperandGeneration{g};
+      generations_and &= g;
+      generations.of[pushed++] = g;
+#else
+      lowest_slot = std::min(lowest_slot, v.index());
 #endif
     }
   };
+
+  /// What a statement's result carries: its slot and, unless it is a constant (slot 0),
+  /// the era's generation.
+  static TAPEGRAD_INLINE Recorded result(Index slot, Generation era) { return {slot, slot != 0 ? era : 0}; }
+
+  /// record()'s path when some operand is a constant or not of the current era. Inline, so
+  /// that the generations stay in registers; only the exact check is out of line.
+  template <std::size_t K>
+  TAPEGRAD_INLINE Recorded record_uncommon(const OperandGenerations<K>& generations, Generation era) {
+    Generation any = 0;
+    for (std::size_t j = 0; j < K; ++j) any |= generations.of[j];
+    if (TAPEGRAD_UNLIKELY((any & ~era) != 0)) {
+      // Some operand is neither a constant nor of this era: from an earlier live era
+      // (valid, e.g. weights recorded before a mark) or foreign. The exact check decides;
+      // nothing is recorded yet.
+      Generation copy[K > 0 ? K : 1];
+      for (std::size_t j = 0; j < K; ++j) copy[j] = generations.of[j];
+      return result(check_and_commit(copy, K), era);
+    }
+    return result(drop_constants_and_commit(K), era);  // some operands are constants
+  }
 
   /// Completes the statement whose k arguments a Sink has just written; returns its slot,
   /// or 0 when k = 0, every operand a constant (then nothing is recorded). K is
@@ -465,20 +503,20 @@ class Tape : public detail::TapeOwnership<T> {
     }
     return commit(kept);
   }
-  /// check_operands(k), then the commit: record()'s path for operands outside the era.
-  TAPEGRAD_NOINLINE Index check_and_commit(std::size_t k) {
-    check_operands(k);
+  /// check_operands, then the commit: record()'s path for operands outside the era.
+  TAPEGRAD_NOINLINE Index check_and_commit(const Generation* generations, std::size_t k) {
+    check_operands(generations, k);
     return drop_constants_and_commit(k);
   }
 
-  /// The exact ownership check of the k operands just written by a Sink (see
-  /// Sink::outside_era): passes operands of earlier live eras (weights recorded before a
-  /// mark), throws TapeError for any other. Reads the operands back from the tape arrays,
-  /// so the hot path keeps the expression in registers.
-  TAPEGRAD_NOINLINE void check_operands(std::size_t k) const {
+  /// The exact ownership check of the k operands just written by a Sink (see record()):
+  /// passes operands of earlier live eras (weights recorded before a mark), throws
+  /// TapeError for any other. Reads the operands' slots back from the tape arrays, so the
+  /// hot path keeps the expression in registers.
+  TAPEGRAD_NOINLINE void check_operands(const Generation* generations, std::size_t k) const {
     const Index* index = arg_index_.data() + args_;
     for (std::size_t j = 0; j < k; ++j) {
-      const Var<T> v(T(0), index[j], static_cast<Generation>(operand_generations_[j]));
+      const Var<T> v(T(0), index[j], generations[j]);
       this->check_owned(v, "an operation");
     }
   }
@@ -720,7 +758,6 @@ class Tape : public detail::TapeOwnership<T> {
   // slot holds an input or a custom statement (see sweep_hints()).
   Index last_target_ = kNoTarget;
   std::size_t swept_ = 0;  // slots whose adjoints the last backward computed
-  detail::OperandGeneration operand_generations_[detail::kFoldLimit];  // Sink's scratch
   std::vector<Custom> custom_;
   detail::Arena arena_;
 };

@@ -88,9 +88,10 @@ class Var : public Expr<T, Var<T>> {
     Tape<T>* tape = detail::ActiveTape<T>::current;
     if (TAPEGRAD_UNLIKELY(tape == nullptr)) detail::throw_no_active_tape();
     const T value = e.value();
-    index_ = tape->record(e);
+    const typename Tape<T>::Recorded recorded = tape->record(e, tape->generation());
+    index_ = recorded.slot;
     value_ = value;
-    generation_ = tape->generation();
+    generation_ = recorded.generation;
   }
 
   T value_;
