@@ -471,6 +471,8 @@ class Tape : public detail::TapeOwnership<T> {
       // Some operand is neither a constant nor of this era: from an earlier live era
       // (valid, e.g. weights recorded before a mark) or foreign. The exact check decides;
       // nothing is recorded yet.
+      // A copy for the call: taking the Sink's own array's address would keep it in memory
+      // on the common path too.
       Generation copy[K > 0 ? K : 1];
       for (std::size_t j = 0; j < K; ++j) copy[j] = generations.of[j];
       return result(check_and_commit(copy, K), era);
