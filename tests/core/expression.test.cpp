@@ -286,6 +286,52 @@ TEST_CASE("constant leaves: pushed to the sink as slot 0, dropped by the tape", 
   CHECK(x.grad() == 3.0);
 }
 
+namespace {
+// A constant the optimizer cannot see through: Sink::push leaves constants it can see out
+// at compile time, the rest at run time, and both must record the same statement.
+[[gnu::noinline]] Var<double> opaque_constant(double c) { return Var<double>(c); }
+}  // namespace
+
+TEST_CASE("constants the compiler can see and constants it cannot record the same statements", "[expression]") {
+  // An RK4 stage in generic code, y = x + (1/2) h k, with h and 1/2 constants of type Var.
+  Tape<double> tape;
+  std::vector<Var<double>> x, k;
+  for (int i = 0; i < 6; ++i) {
+    x.push_back(tape.variable(0.5 + 0.1 * i));
+    k.push_back(tape.variable(-1.0 + 0.3 * i));
+  }
+  const Var<double> h = 0.01;                          // visible to the optimizer
+  const Var<double> h_hidden = opaque_constant(0.01);  // not visible
+  std::vector<Var<double>> seen, hidden;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    seen.push_back(x[i] + Var<double>(0.5) * h * k[i]);
+    CHECK(tape.arity_at(seen.back().index()) == 2);  // x and k only
+    CHECK(last_indices(tape) == std::vector<Index>{x[i].index(), k[i].index()});
+    CHECK(last_partials(tape) == std::vector<double>{1.0, 0.5 * 0.01});
+    hidden.push_back(x[i] + opaque_constant(0.5) * h_hidden * k[i]);
+    CHECK(tape.arity_at(hidden.back().index()) == 2);
+    CHECK(last_indices(tape) == std::vector<Index>{x[i].index(), k[i].index()});
+    CHECK(last_partials(tape) == std::vector<double>{1.0, 0.5 * 0.01});
+    CHECK(seen.back().value() == hidden.back().value());
+  }
+  // Only constants, seen or not: a constant result, nothing recorded.
+  const std::size_t size = tape.size(), args = tape.argument_count();
+  const Var<double> both = h * Var<double>(2.0) + h_hidden;
+  CHECK(both.is_constant());
+  CHECK(both.generation() == 0);
+  CHECK(both.value() == 0.01 * 2.0 + 0.01);
+  CHECK(tape.size() == size);
+  CHECK(tape.argument_count() == args);
+  // The gradient of sum_i y_i^2 against its closed form: dL/dk_i = 2 y_i h / 2.
+  Var<double> L = 0.0;
+  for (const Var<double>& y : seen) L += y * y;
+  tape.backward(L);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    CHECK_CLOSE(x[i].grad(), 2.0 * seen[i].value(), 1e-15);
+    CHECK_CLOSE(k[i].grad(), 2.0 * seen[i].value() * 0.005, 1e-15);
+  }
+}
+
 // ---- folding at the limit ---------------------------------------------------------------
 
 TEST_CASE("an operand of up to kFoldLimit / 2 leaves stays inline; nothing is recorded before assignment",

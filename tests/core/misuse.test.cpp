@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -151,6 +152,34 @@ TEST_CASE("a foreign operand beside constants is caught; constant results record
   second.rewind(mark);
   const Var<double> w = y * 2.0;
   CHECK_THROWS_AS(Var<double>(c * u + w), TapeError);  // u was rewound away
+}
+
+TEST_CASE("a foreign operand beside constants the compiler can see is caught", "[misuse]") {
+  // Constants built from literals are left out of a statement at compile time (Sink::push);
+  // the operands that remain are still checked, in a loop as in an ODE integrator.
+  Tape<double> first;
+  const Var<double> foreign = first.variable(1.0);
+  Tape<double> second;
+  std::vector<Var<double>> x;
+  for (int i = 0; i < 4; ++i) x.push_back(second.variable(0.25 * i));
+  const Var<double> h = 0.01;
+  std::size_t caught = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const Var<double>& operand = i % 2 == 0 ? x[i] : foreign;
+    try {
+      const Var<double> y = operand + Var<double>(0.5) * h * x[i] + Var<double>(8.0);
+      CHECK(i % 2 == 0);
+      CHECK(second.arity_at(y.index()) == 2);
+    } catch (const TapeError&) {
+      ++caught;
+    }
+  }
+  CHECK(caught == 2);
+  const auto mark = second.mark();
+  const Var<double> stale = x[1] * x[2];
+  second.rewind(mark);
+  CHECK_THROWS_AS(Var<double>(stale + h * Var<double>(2.0)), TapeError);
+  CHECK_THROWS_AS(Var<double>(h * stale), TapeError);
 }
 
 TEST_CASE("a Var of a destroyed tape used in an operation", "[misuse]") {

@@ -176,17 +176,20 @@ class Tape : public detail::TapeOwnership<T> {
     if (TAPEGRAD_UNLIKELY(size_ >= arity_.capacity() || args_ + k > arg_partial_.capacity())) grow(1, k);
     Sink<k> sink{arg_index_.data() + args_, arg_partial_.data() + args_};
     e.propagate(sink, T(1));
+    // k, less the constants the optimizer could see (Sink::push); known at compile time
+    // after inlining either way.
+    const std::size_t n = sink.pushed;
 #if TAPEGRAD_CHECKS
     // The common case, every operand a Var of this era, is one test: the AND of the
     // operands' generations is the era's exactly then (a constant's generation is 0, and
     // every other generation has 16 of 32 bits set, so one that holds all the era's bits
     // is the era's; ownership.hpp).
-    if (TAPEGRAD_LIKELY(sink.generations_and == era)) return {commit(std::integral_constant<std::size_t, k>()), era};
-    return record_uncommon(sink.generations, era);
+    if (TAPEGRAD_LIKELY(sink.generations_and == era)) return {commit(n), era};
+    return record_uncommon(sink.generations, n, era);
 #else
-    // Every operand a variable: k arguments, known at compile time (the common case).
-    if (TAPEGRAD_LIKELY(sink.lowest_slot != 0)) return {commit(std::integral_constant<std::size_t, k>()), era};
-    return result(drop_constants_and_commit(k), era);
+    // Every operand a variable: n arguments (the common case).
+    if (TAPEGRAD_LIKELY(sink.lowest_slot != 0)) return {commit(n), era};
+    return result(drop_constants_and_commit(n), era);
 #endif
   }
 
@@ -436,24 +439,31 @@ class Tape : public detail::TapeOwnership<T> {
   struct Sink {
     Index* index;
     T* partial;
+    std::size_t pushed = 0;  // operands written so far (a constant after inlining)
 #if TAPEGRAD_CHECKS
     Generation generations_and = ~Generation(0);  // AND of the operands' generations (see record())
     OperandGenerations<K> generations = {};       // the operands' generations, in order
-    std::size_t pushed = 0;                       // operands pushed so far (a constant after inlining)
 #else
     Index lowest_slot = std::numeric_limits<Index>::max();  // 0 iff some operand is a constant
 #endif
     TAPEGRAD_INLINE void push(const Var<T>& v, const T& weight) {
-      *index++ = v.index();
-      *partial++ = weight;
+#if defined(__GNUC__)
+      // A constant the compiler can see (a literal, a local `const S h = 0.01`) is left
+      // out here at no cost, so its statement stays on the common path.
+      const Index slot = v.index();
+      if (__builtin_constant_p(slot) && slot == 0) return;
+#endif
+      index[pushed] = v.index();
+      partial[pushed] = weight;
 #if TAPEGRAD_CHECKS
       // No branch per operand: record() tests the AND once per statement.
       const Generation g = v.generation();
       generations_and &= g;
-      generations.of[pushed++] = g;
+      generations.of[pushed] = g;
 #else
       lowest_slot = std::min(lowest_slot, v.index());
 #endif
+      ++pushed;
     }
   };
 
@@ -464,9 +474,9 @@ class Tape : public detail::TapeOwnership<T> {
   /// record()'s path when some operand is a constant or not of the current era. Inline, so
   /// that the generations stay in registers; only the exact check is out of line.
   template <std::size_t K>
-  TAPEGRAD_INLINE Recorded record_uncommon(const OperandGenerations<K>& generations, Generation era) {
+  TAPEGRAD_INLINE Recorded record_uncommon(const OperandGenerations<K>& generations, std::size_t n, Generation era) {
     Generation any = 0;
-    for (std::size_t j = 0; j < K; ++j) any |= generations.of[j];
+    for (std::size_t j = 0; j < K; ++j) any |= generations.of[j];  // entries past n are 0
     if (TAPEGRAD_UNLIKELY((any & ~era) != 0)) {
       // Some operand is neither a constant nor of this era: from an earlier live era
       // (valid, e.g. weights recorded before a mark) or foreign. The exact check decides;
@@ -475,9 +485,12 @@ class Tape : public detail::TapeOwnership<T> {
       // on the common path too.
       Generation copy[K > 0 ? K : 1];
       for (std::size_t j = 0; j < K; ++j) copy[j] = generations.of[j];
-      return result(check_and_commit(copy, K), era);
+      // n is known only after inlining: a K the out-of-line call can be specialized for
+      // in the usual case, every leaf an operand.
+      if (n == K) return result(check_and_commit(copy, std::integral_constant<std::size_t, K>()), era);
+      return result(check_and_commit(copy, n), era);
     }
-    return result(drop_constants_and_commit(K), era);  // some operands are constants
+    return result(drop_constants_and_commit(n), era);  // some operands are constants
   }
 
   /// Completes the statement whose k arguments a Sink has just written; returns its slot,
@@ -505,8 +518,10 @@ class Tape : public detail::TapeOwnership<T> {
     }
     return commit(kept);
   }
-  /// check_operands, then the commit: record()'s path for operands outside the era.
-  TAPEGRAD_NOINLINE Index check_and_commit(const Generation* generations, std::size_t k) {
+  /// check_operands, then the commit: record()'s path for operands outside the era. K as
+  /// for commit().
+  template <class K>
+  TAPEGRAD_NOINLINE Index check_and_commit(const Generation* generations, K k) {
     check_operands(generations, k);
     return drop_constants_and_commit(k);
   }
