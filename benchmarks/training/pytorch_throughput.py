@@ -92,6 +92,18 @@ def data(rows, dtype):
     return torch.from_numpy(X).to(dtype).contiguous(), torch.from_numpy(y)
 
 
+def median_ms(run, repeats, per_call=1):
+    """The median time of `repeats` calls of run() after one warm-up call, in ms per
+    `per_call` (run() doing that many epochs)."""
+    run()  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1e3 / per_call)
+    return statistics.median(times)
+
+
 def ms_per_epoch(sizes, rows, M, dtype):
     X, y = data(rows, dtype)
     net = model(sizes, dtype)
@@ -105,13 +117,7 @@ def ms_per_epoch(sizes, rows, M, dtype):
             loss.backward()
             optimizer.step()
 
-    epoch()  # warm-up
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        epoch()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
+    return median_ms(epoch, 5)
 
 
 def tapegrad_rows(program, rows, threads):
@@ -165,13 +171,7 @@ def flagship(program):
                     loss_fn(net(X[batch]), y[batch]).backward()
                     optimizer.step()
 
-        epochs()  # warm-up
-        times = []
-        for _ in range(7):
-            start = time.perf_counter()
-            epochs()
-            times.append((time.perf_counter() - start) * 1e3 / 20)
-        ms = statistics.median(times)
+        ms = median_ms(epochs, 7, per_call=20)
         line = f"flagship 64-32-32-10 float64 M = {M:4d} {rows:6d} rows: PyTorch {ms:9.3f} ms"
         mine = ours.get((M, args.threads))
         if mine:
