@@ -24,21 +24,6 @@
 
 #include "harness.hpp"
 
-namespace tapegrad_bench {
-// The registries and labels main.cpp defines for tapegrad_bench; here only the rows count.
-const char* label(Kind) { return ""; }
-const char* peer_column(Kind) { return nullptr; }
-const char* label(JacobianKind) { return ""; }
-std::vector<Problem>& problems() {
-  static std::vector<Problem> all;
-  return all;
-}
-std::vector<JacobianProblem>& jacobian_problems() {
-  static std::vector<JacobianProblem> all;
-  return all;
-}
-}  // namespace tapegrad_bench
-
 int main(int argc, char** argv) {
   using namespace tapegrad_bench;
   const char* prefix = argc > 1 ? argv[1] : "";

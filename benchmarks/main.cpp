@@ -86,16 +86,6 @@ const char* label(Kind kind) { return names(kind).label; }
 const char* peer_column(Kind kind) { return names(kind).peer_column; }
 const char* label(JacobianKind kind) { return names(kind).label; }
 
-std::vector<Problem>& problems() {
-  static std::vector<Problem> all;
-  return all;
-}
-
-std::vector<JacobianProblem>& jacobian_problems() {
-  static std::vector<JacobianProblem> all;
-  return all;
-}
-
 namespace {
 
 /// The name of a row for Google Benchmark's output and --benchmark_filter.
